@@ -1,0 +1,29 @@
+using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Features.Audit;
+using VagaVaraDigital.Api.Features.Health;
+using VagaVaraDigital.Api.Identity;
+using VagaVaraDigital.Api.Tenancy;
+
+namespace VagaVaraDigital.Api.Hosting;
+
+/// <summary>
+/// Every service of the platform, in one list: the web host and the <c>vvd</c> command line build the same
+/// container from it, so a command (seed-demo, create-user) runs the same code as the API.
+/// </summary>
+public static class PlatformServices
+{
+    public static IServiceCollection AddPlatformServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Cross-cutting
+        services.AddSingleton(TimeProvider.System);
+        services.AddData(configuration);
+        services.AddTenancy(configuration);
+        services.AddPlatformIdentity();
+        services.AddApiDocs();
+        services.AddHealth();
+
+        // Features
+        services.AddAudit();
+        return services;
+    }
+}

@@ -1,0 +1,37 @@
+using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Features.Audit;
+using VagaVaraDigital.Api.Features.Health;
+using VagaVaraDigital.Api.Features.Reference;
+using VagaVaraDigital.Api.Features.Tenants;
+using VagaVaraDigital.Api.Hosting;
+using VagaVaraDigital.Api.Identity;
+using VagaVaraDigital.Api.Tenancy;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddObservability();
+builder.Services.AddPlatformServices(builder.Configuration);   // Hosting/PlatformServices.cs lists them all
+
+var app = builder.Build();
+app.MigrateOnStartupIfConfigured();
+
+// Pipeline: correlation + problems → headers → tenant (host/path → PathBase) → routing → auth → tenant checks
+app.UseObservability();
+app.UseSecurityHeaders();
+app.UseTenantResolution();
+app.UseRouting();
+app.UseAuthentication();
+app.UseTenantAccess();
+app.UseAuthorization();
+
+// Endpoints
+app.MapApiDocs();
+app.MapHealthEndpoints();
+app.MapReferenceEndpoints();
+app.MapTenantEndpoints();
+app.MapAuditEndpoints();
+
+app.Run();
+
+/// <summary>Entry point; public for WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Respawn;
+using VagaVaraDigital.Api.Data;
+
+namespace VagaVaraDigital.Tests.Infrastructure;
+
+/// <summary>
+/// One migrated database on the test server, with the platform's two roles: the owner (runs migrations)
+/// and the application role (what the API connects as). <see cref="ResetAsync"/> brings it back to the
+/// migrated state (all 21 tenants active) between tests.
+/// </summary>
+public sealed class TestDatabase
+{
+    public const string OwnerRole = "vvd_owner";
+    public const string AppRole = "vvd_app";
+
+    Respawner? _respawner;
+
+    TestDatabase(string name, string superuser)
+    {
+        Name = name;
+        var b = new NpgsqlConnectionStringBuilder(superuser) { Database = name, Pooling = true };
+        SuperuserConnectionString = b.ConnectionString;
+        OwnerConnectionString = new NpgsqlConnectionStringBuilder(b.ConnectionString) { Username = OwnerRole, Password = null }.ConnectionString;
+        AppConnectionString = new NpgsqlConnectionStringBuilder(b.ConnectionString) { Username = AppRole, Password = null }.ConnectionString;
+    }
+
+    public string Name { get; }
+    public string SuperuserConnectionString { get; }
+    public string OwnerConnectionString { get; }
+    public string AppConnectionString { get; }
+
+    public DatabaseOptions Options => new()
+    {
+        ConnectionString = AppConnectionString,
+        MigrationsConnectionString = OwnerConnectionString,
+        AppRole = AppRole,
+    };
+
+    /// <summary>Creates an empty database owned by the owner role (no migrations).</summary>
+    public static async Task<TestDatabase> CreateEmptyAsync(PostgresServer server, string? name = null)
+    {
+        name ??= $"vvd_test_{Guid.NewGuid():N}"[..24];
+        await using var conn = new NpgsqlConnection(server.SuperuserConnectionString);
+        await conn.OpenAsync();
+        await using (var cmd = new NpgsqlCommand($"""
+            DO $$ BEGIN
+              IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OwnerRole}') THEN CREATE ROLE {OwnerRole} LOGIN CREATEROLE; END IF;
+            END $$;
+            """, conn))
+        {
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await using (var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\" OWNER {OwnerRole}", conn))
+        {
+            await cmd.ExecuteNonQueryAsync();
+        }
+        return new TestDatabase(name, server.SuperuserConnectionString);
+    }
+
+    /// <summary>Creates, migrates and prepares the run's database.</summary>
+    public static async Task<TestDatabase> CreateMigratedAsync(PostgresServer server)
+    {
+        var db = await CreateEmptyAsync(server);
+        Migrator.Migrate(db.Options, NullLogger.Instance);
+        await db.ExecuteAsSuperuserAsync("""
+            UPDATE tenants SET is_active = true;
+            CREATE SCHEMA test_snapshot;
+            CREATE TABLE test_snapshot.tenants AS SELECT * FROM public.tenants;
+            CREATE TABLE test_snapshot.tenant_settings AS SELECT * FROM public.tenant_settings;
+            """);
+        db._respawner = await Respawner.CreateAsync(await db.OpenSuperuserAsync(), new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToExclude = ["test_snapshot", "hangfire"],
+            TablesToIgnore = ["schemaversions", "counties", "municipalities", "tenants"],
+        });
+        return db;
+    }
+
+    /// <summary>Back to the migrated state: no tenant data, tenants and their settings as after migration.</summary>
+    public async Task ResetAsync()
+    {
+        await using var conn = await OpenSuperuserAsync();
+        await _respawner!.ResetAsync(conn);
+        await using var cmd = new NpgsqlCommand("""
+            UPDATE tenants t SET slug = s.slug, name = s.name, is_active = s.is_active, updated_at = s.updated_at
+              FROM test_snapshot.tenants s WHERE s.id = t.id;
+            INSERT INTO tenant_settings SELECT * FROM test_snapshot.tenant_settings;
+            """, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    public async Task<NpgsqlConnection> OpenSuperuserAsync()
+    {
+        var conn = new NpgsqlConnection(SuperuserConnectionString);
+        await conn.OpenAsync();
+        return conn;
+    }
+
+    public async Task ExecuteAsSuperuserAsync(string sql)
+    {
+        await using var conn = await OpenSuperuserAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
