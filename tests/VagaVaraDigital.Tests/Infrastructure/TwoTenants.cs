@@ -30,6 +30,32 @@ public static class TwoTenants
                 VALUES (@tenant, @marker, @marker, 'test.seeded', @marker, jsonb_build_object('marker', @marker::text)) RETURNING id
                 """, new { tenant, marker });
             if (tenant == B) BIds.Add(auditId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            var municipality = tenant == A ? AMunicipality : BMunicipality;
+            var inviteeId = await conn.ExecuteScalarAsync<Guid>("""
+                INSERT INTO invitees (tenant_id, first_name, last_name, email, email_normalized, person_key, municipality_code, role_category, title, notes)
+                VALUES (@tenant, @marker, @marker, @email, @email, @email, @municipality, 'fortroendevald', @marker, @marker) RETURNING id
+                """, new { tenant, marker, municipality, email = $"{marker}@kommun.se" });
+            var webcastId = await conn.ExecuteScalarAsync<Guid>("""
+                INSERT INTO webcasts (tenant_id, title, description, starts_at, duration_minutes, join_url, status)
+                VALUES (@tenant, @marker, @marker, now() + interval '7 days', 60, 'https://teams.example/' || @marker, 'scheduled') RETURNING id
+                """, new { tenant, marker });
+            var invitationId = await conn.ExecuteScalarAsync<Guid>("""
+                INSERT INTO invitations (tenant_id, webcast_id, invitee_id, token, status)
+                VALUES (@tenant, @webcastId, @inviteeId, @token, 'accepted') RETURNING id
+                """, new { tenant, webcastId, inviteeId, token = $"{marker}-token-0123456789abcdef" });
+            var attendanceId = await conn.ExecuteScalarAsync<Guid>("""
+                INSERT INTO attendance (tenant_id, invitation_id, source, minutes) VALUES (@tenant, @invitationId, 'manual', 45) RETURNING id
+                """, new { tenant, invitationId });
+            var outboxId = await conn.ExecuteScalarAsync<long>("""
+                INSERT INTO email_outbox (tenant_id, kind, idempotency_key, invitation_id, to_address, payload)
+                VALUES (@tenant, 'invitation', @marker, @invitationId, @email, jsonb_build_object('marker', @marker::text)) RETURNING id
+                """, new { tenant, marker, invitationId, email = $"{marker}@kommun.se" });
+            if (tenant == B)
+            {
+                BIds.AddRange([inviteeId.ToString(), webcastId.ToString(), invitationId.ToString(), attendanceId.ToString(),
+                    outboxId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{marker}-token-0123456789abcdef"]);
+            }
         }
         BIds.Add(B);
     }
