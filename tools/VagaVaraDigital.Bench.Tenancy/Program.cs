@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Identity;
+
+// Tenancy overhead benchmark (issue 3): the same tenant-scoped list query served over real HTTP (Kestrel on
+// loopback), in the same process on the same data,
+//   with    — the full tenancy pipeline: path resolution → PathBase, tenant access checks, a unit of work
+//             with set_config('app.tenant_id') and row-level security, as the application role
+//             (GET /t/uppsala/api/audit?limit=50);
+//   without — a bare endpoint at the front of the pipeline running the same SELECT with an explicit
+//             WHERE tenant_id = '03' as a role that bypasses RLS, no transaction, no tenant resolution.
+// Rounds alternate (A B A B …) so noise hits both; we report medians and the throughput ratio.
+//
+// Usage: VVD_BENCH_POSTGRES="Host=…;Username=postgres;Database=postgres" dotnet run -c Release -- [seconds] [rounds] [concurrency]
+
+var super = Environment.GetEnvironmentVariable("VVD_BENCH_POSTGRES")
+    ?? throw new InvalidOperationException("Set VVD_BENCH_POSTGRES to a superuser connection string (tools/bench-tenancy.sh does).");
+var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
+var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+var concurrency = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 8;
+
+// --- database: fresh, migrated, 2,000 audit rows in each of two tenants ---------------------------
+var dbName = $"vvd_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
+await using (var conn = new NpgsqlConnection(super))
+{
+    await conn.ExecuteAsync("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'vvd_owner') THEN CREATE ROLE vvd_owner LOGIN CREATEROLE; END IF; END $$;");
+    await conn.ExecuteAsync($"CREATE DATABASE {dbName} OWNER vvd_owner");
+}
+var superDb = new NpgsqlConnectionStringBuilder(super) { Database = dbName }.ConnectionString;
+var options = new DatabaseOptions
+{
+    ConnectionString = new NpgsqlConnectionStringBuilder(superDb) { Username = "vvd_app", Password = null }.ConnectionString,
+    MigrationsConnectionString = new NpgsqlConnectionStringBuilder(superDb) { Username = "vvd_owner", Password = null }.ConnectionString,
+};
+Migrator.Migrate(options, NullLogger.Instance);
+await using (var conn = new NpgsqlConnection(superDb))
+{
+    await conn.ExecuteAsync("""
+        UPDATE tenants SET is_active = true;
+        INSERT INTO audit_log (tenant_id, actor_id, actor_name, action, target, details)
+        SELECT t, 'bench', 'Bench', 'bench.row', 'row:' || g, jsonb_build_object('n', g)
+        FROM unnest(ARRAY['03', '01']) t, generate_series(1, 2000) g;
+        ANALYZE audit_log;
+        """);
+}
+
+// --- the app, on Kestrel --------------------------------------------------------------------------
+await using var bypass = NpgsqlDataSource.Create(superDb);
+await using var factory = new BenchFactory(options, bypass);
+factory.UseKestrel(0);
+factory.StartServer();
+var baseUri = factory.ClientOptions.BaseAddress;
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = baseUri };
+
+const string With = "t/uppsala/api/audit?limit=50";
+const string Without = "bench/audit-without-tenancy?limit=50";
+var a = await http.GetStringAsync(With);
+var b = await http.GetStringAsync(Without);
+if (JsonDocument.Parse(a).RootElement.GetProperty("items").GetArrayLength() != 50 ||
+    JsonDocument.Parse(b).RootElement.GetProperty("items").GetArrayLength() != 50)
+{
+    throw new InvalidOperationException("Both endpoints must return the same 50 rows.");
+}
+
+await RunAsync(With, 2); // warm-up
+await RunAsync(Without, 2);
+var withRates = new List<double>();
+var withoutRates = new List<double>();
+for (var r = 0; r < rounds; r++)
+{
+    withoutRates.Add(await RunAsync(Without, seconds));
+    withRates.Add(await RunAsync(With, seconds));
+}
+
+static double Median(List<double> xs) { var s = xs.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
+var mWith = Median(withRates);
+var mWithout = Median(withoutRates);
+Console.WriteLine($"rounds={rounds} seconds={seconds} concurrency={concurrency}");
+Console.WriteLine($"without tenancy: median {mWithout:F0} req/s  (rounds: {string.Join(", ", withoutRates.Select(x => x.ToString("F0")))})");
+Console.WriteLine($"with tenancy:    median {mWith:F0} req/s  (rounds: {string.Join(", ", withRates.Select(x => x.ToString("F0")))})");
+Console.WriteLine($"ratio with/without: {mWith / mWithout:F3}  (target ≥ 0.85)");
+
+await using (var conn = new NpgsqlConnection(super))
+{
+    NpgsqlConnection.ClearAllPools();
+    await conn.ExecuteAsync($"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)");
+}
+return;
+
+async Task<double> RunAsync(string url, double duration)
+{
+    var stop = Stopwatch.StartNew();
+    var count = 0L;
+    var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        while (stop.Elapsed.TotalSeconds < duration)
+        {
+            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseContentRead);
+            response.EnsureSuccessStatusCode();
+            Interlocked.Increment(ref count);
+        }
+    });
+    await Task.WhenAll(workers);
+    return count / stop.Elapsed.TotalSeconds;
+}
+
+/// <summary>The real app, plus a bench identity (CountyAdmin of 03) and the bare baseline endpoint.</summary>
+// Any type of the API assembly names its entry point (our own top-level Program hides the API's).
+sealed class BenchFactory(DatabaseOptions options, NpgsqlDataSource bypass) : WebApplicationFactory<Db>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseContentRoot(AppContext.BaseDirectory);
+        builder.UseEnvironment("Production");
+        builder.UseSetting("ConnectionStrings:Postgres", options.ConnectionString);
+        builder.UseSetting("ConnectionStrings:PostgresMigrations", options.MigrationsConnectionString);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureServices(s => s.AddTransient<IStartupFilter>(_ => new BenchStartup(bypass)));
+    }
+
+    sealed class BenchStartup(NpgsqlDataSource bypass) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (ctx, nextMiddleware) =>
+            {
+                if (ctx.Request.Path.StartsWithSegments("/bench/audit-without-tenancy"))
+                {
+                    var take = int.Parse(ctx.Request.Query["limit"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+                    await using var conn = await bypass.OpenConnectionAsync(ctx.RequestAborted);
+                    var rows = await conn.QueryAsync("""
+                        SELECT id, occurred_at AS OccurredAt, actor_id AS ActorId, actor_name AS ActorName, action, target,
+                               details::text AS Details, correlation_id AS CorrelationId
+                        FROM audit_log WHERE tenant_id = '03' ORDER BY id DESC LIMIT @take
+                        """, new { take = take + 1 });
+                    await ctx.Response.WriteAsJsonAsync(new { items = rows.Take(take) });
+                    return;
+                }
+                ctx.User = new ClaimsPrincipal(new ClaimsIdentity(
+                    [new Claim(ClaimTypes.NameIdentifier, "bench"), new Claim(ClaimTypes.Role, Roles.CountyAdmin), new Claim(VvdClaims.Tenant, "03")],
+                    "Bench"));
+                await nextMiddleware(ctx);
+            });
+            next(app);
+        };
+    }
+}
