@@ -1,6 +1,7 @@
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Audit;
 using VagaVaraDigital.Api.Features.Health;
+using VagaVaraDigital.Api.Features.Invitees;
 using VagaVaraDigital.Api.Identity;
 using VagaVaraDigital.Api.Tenancy;
 
@@ -24,6 +25,7 @@ public static class PlatformServices
 
         // Features
         services.AddAudit();
+        services.AddInvitees();
         return services;
     }
 }

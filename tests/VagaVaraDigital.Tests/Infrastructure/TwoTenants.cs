@@ -51,8 +51,20 @@ public static class TwoTenants
                 INSERT INTO email_outbox (tenant_id, kind, idempotency_key, invitation_id, to_address, payload)
                 VALUES (@tenant, 'invitation', @marker, @invitationId, @email, jsonb_build_object('marker', @marker::text)) RETURNING id
                 """, new { tenant, marker, invitationId, email = $"{marker}@kommun.se" });
+            var importBatchId = await conn.ExecuteScalarAsync<Guid>("""
+                INSERT INTO invitee_import_batches (tenant_id, created_by, file_name, format, policy, row_count, created_count,
+                                                    updated_count, unchanged_count, skipped_count)
+                VALUES (@tenant, @marker, @marker || '.csv', 'csv', 'update', 1, 1, 0, 0, 0) RETURNING id
+                """, new { tenant, marker });
+            await conn.ExecuteAsync("UPDATE invitees SET import_batch_id = @importBatchId, source = 'import' WHERE id = @inviteeId",
+                new { importBatchId, inviteeId });
+            await conn.ExecuteAsync("""
+                INSERT INTO invitee_privacy_settings (tenant_id, legal_basis, purpose, retention_months)
+                VALUES (@tenant, 'Rättslig grund ' || @marker, 'Ändamål ' || @marker, 24)
+                """, new { tenant, marker });
             if (tenant == B)
             {
+                BIds.Add(importBatchId.ToString());
                 BIds.AddRange([inviteeId.ToString(), webcastId.ToString(), invitationId.ToString(), attendanceId.ToString(),
                     outboxId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{marker}-token-0123456789abcdef"]);
             }
