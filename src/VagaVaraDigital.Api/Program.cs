@@ -5,6 +5,7 @@ using VagaVaraDigital.Api.Features.Reference;
 using VagaVaraDigital.Api.Features.Tenants;
 using VagaVaraDigital.Api.Hosting;
 using VagaVaraDigital.Api.Identity;
+using VagaVaraDigital.Api.Jobs;
 using VagaVaraDigital.Api.Tenancy;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,7 @@ app.MigrateOnStartupIfConfigured();
 
 // Pipeline: correlation + problems → headers → tenant (host/path → PathBase) → routing → auth → tenant checks
 app.UseObservability();
+app.UseProcessRole();          // --role worker: health endpoints only
 app.UseSecurityHeaders();
 app.UseTenantResolution();
 app.UseRouting();
@@ -30,6 +32,7 @@ app.MapHealthEndpoints();
 app.MapReferenceEndpoints();
 app.MapTenantEndpoints();
 app.MapAuditEndpoints();
+app.MapJobsDashboard();
 
 app.Run();
 

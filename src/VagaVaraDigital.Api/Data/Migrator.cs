@@ -40,6 +40,9 @@ public static class Migrator
             throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed: {result.Error?.Message}", result.Error);
         }
 
+        // Hangfire's tables, with its own versioned installer (Jobs/JobsSchema.cs, ADR 0030).
+        Jobs.JobsSchema.Install(options);
+
         // The journal is read by the application's readiness check.
         using var conn = new NpgsqlConnection(options.EffectiveMigrationsConnectionString);
         conn.Open();

@@ -3,6 +3,7 @@ using VagaVaraDigital.Api.Features.Audit;
 using VagaVaraDigital.Api.Features.Health;
 using VagaVaraDigital.Api.Features.Invitees;
 using VagaVaraDigital.Api.Identity;
+using VagaVaraDigital.Api.Jobs;
 using VagaVaraDigital.Api.Tenancy;
 
 namespace VagaVaraDigital.Api.Hosting;
@@ -22,6 +23,7 @@ public static class PlatformServices
         services.AddPlatformIdentity();
         services.AddApiDocs();
         services.AddHealth();
+        services.AddJobs(configuration);
 
         // Features
         services.AddAudit();

@@ -46,6 +46,8 @@ public sealed class PlatformFactory(TestDatabase? database, Action<IWebHostBuild
         builder.UseSetting("ConnectionStrings:PostgresMigrations", database?.OwnerConnectionString ?? "");
         builder.UseSetting("Database:MigrateOnStartup", "false");
         builder.UseSetting("Tenancy:BaseDomain", "vagavaradigital.test");
+        // No job server (nor outbox sender) in the shared host: tests run jobs directly or start a server on purpose.
+        builder.UseSetting("Jobs:Server", "false");
         builder.ConfigureLogging(l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("VVD_TEST_LOG") is null ? LogLevel.Warning : LogLevel.Information));
         builder.ConfigureServices(services =>
         {

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Dapper;
+using Hangfire;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Jobs;
+using VagaVaraDigital.Tests.Infrastructure;
+
+namespace VagaVaraDigital.Tests.Jobs;
+
+/// <summary>What a job running for one tenant saw and could do.</summary>
+public sealed record ProbeResult(string[] InviteeTenants, string[] OutboxMarkers, int BRowsUpdated, bool InsertForBRefused);
+
+/// <summary>A job that tries to read and change tenant B's rows while running for the tenant it was given.</summary>
+public sealed class IsolationProbeJob(Db db)
+{
+    public static readonly ConcurrentDictionary<string, ProbeResult> Results = new();
+
+    public async Task RunAsync(string tenantId, string runId, Guid otherInviteeId)
+    {
+        await using var uow = await db.BeginAsync();   // the tenant scope comes from the job's tenantId argument
+        var tenants = (await uow.QueryAsync<string>("SELECT tenant_id FROM invitees")).ToArray();
+        var markers = (await uow.QueryAsync<string>("SELECT payload->>'marker' FROM email_outbox")).ToArray();
+        var updated = await uow.ExecuteAsync("UPDATE invitees SET notes = 'changed-by-job' WHERE id = @otherInviteeId OR tenant_id <> @tenantId",
+            new { otherInviteeId, tenantId });
+        var refused = false;
+        await uow.ExecuteAsync("SAVEPOINT probe");
+        try
+        {
+            await uow.ExecuteAsync("INSERT INTO audit_log (tenant_id, action) VALUES ('01', 'job.probe')");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            refused = true;
+            await uow.ExecuteAsync("ROLLBACK TO SAVEPOINT probe");
+        }
+        await uow.CommitAsync();
+        Results[runId] = new ProbeResult(tenants, markers, updated, refused);
+    }
+}
+
+public sealed class JobsTests : ApiTest
+{
+    static async Task<Guid> BInviteeIdAsync()
+    {
+        await using var conn = await Database.OpenSuperuserAsync();
+        return await conn.ExecuteScalarAsync<Guid>("SELECT id FROM invitees WHERE tenant_id = @B", new { TwoTenants.B });
+    }
+
+    static async Task AssertBUntouchedAsync()
+    {
+        await using var conn = await Database.OpenSuperuserAsync();
+        Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM invitees WHERE notes = 'changed-by-job' AND tenant_id = @B", new { TwoTenants.B }), Is.Zero);
+        Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'job.probe'"), Is.Zero);
+    }
+
+    static void AssertSawOnlyA(ProbeResult r)
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(r.InviteeTenants, Is.Not.Empty.And.All.EqualTo(TwoTenants.A), "reads only A's invitees");
+            Assert.That(r.OutboxMarkers, Has.None.EqualTo(TwoTenants.BMarker), "reads none of B's outbox");
+            Assert.That(r.BRowsUpdated, Is.Zero, "changes none of B's rows");
+            Assert.That(r.InsertForBRefused, Is.True, "cannot write a row for B");
+        });
+    }
+
+    [Test]
+    public async Task A_job_enqueued_for_tenant_A_on_a_real_Hangfire_server_cannot_read_or_change_Bs_rows()
+    {
+        await TwoTenants.SeedAsync(Database);
+        var bInvitee = await BInviteeIdAsync();
+        await using var app = new PlatformFactory(Database, b => b
+            .UseSetting("Jobs:Server", "true")
+            .UseSetting("Jobs:RegisterRecurringJobs", "false")
+            .UseSetting("Jobs:WorkerCount", "1")
+            .UseSetting("Jobs:QueuePollInterval", "00:00:00.200")
+            .UseSetting("Jobs:ShutdownTimeout", "00:00:02"));
+        var client = app.Services.GetRequiredService<IBackgroundJobClient>();
+        var storage = app.Services.GetRequiredService<JobStorage>();
+
+        var runId = Guid.NewGuid().ToString("N");
+        var jobId = client.Enqueue<IsolationProbeJob>(j => j.RunAsync(TwoTenants.A, runId, bInvitee));
+
+        var state = await WaitForFinalStateAsync(storage, jobId);
+        Assert.That(state, Is.EqualTo("Succeeded"));
+        AssertSawOnlyA(IsolationProbeJob.Results[runId]);
+        await AssertBUntouchedAsync();
+
+        // Its arguments are the tenant id and ids: nothing personal in Hangfire's tables.
+        await using var conn = await Database.OpenSuperuserAsync();
+        var stored = await conn.ExecuteScalarAsync<string>("SELECT arguments::text FROM hangfire.job WHERE id = @id", new { id = long.Parse(jobId) });
+        Assert.That(stored, Does.Contain(TwoTenants.A).And.Not.Contain("@"));
+    }
+
+    [Test]
+    public async Task A_job_run_directly_in_a_tenant_scope_sees_only_that_tenant()
+    {
+        await TwoTenants.SeedAsync(Database);
+        var bInvitee = await BInviteeIdAsync();
+        var runId = Guid.NewGuid().ToString("N");
+        await TenantJobScope.RunAsync<IsolationProbeJob>(App.Services, TwoTenants.A, j => j.RunAsync(TwoTenants.A, runId, bInvitee));
+        AssertSawOnlyA(IsolationProbeJob.Results[runId]);
+        await AssertBUntouchedAsync();
+    }
+
+    [Test]
+    public void The_job_scope_reads_the_tenant_from_the_tenantId_argument()
+    {
+        var job = Hangfire.Common.Job.FromExpression<IsolationProbeJob>(j => j.RunAsync("03", "x", Guid.Empty));
+        Assert.That(TenantJobActivator.TenantIdOf(job), Is.EqualTo("03"));
+        var platformJob = Hangfire.Common.Job.FromExpression<TenantFanOut<Api.Features.Email.OutboxHousekeepingJob>>(j => j.RunAsync(CancellationToken.None));
+        Assert.That(TenantJobActivator.TenantIdOf(platformJob), Is.Null);
+    }
+
+    [Test]
+    public async Task The_dashboard_at_jobs_is_for_SystemAdmin_only()
+    {
+        using var anonymous = await App.ClientAs(null).GetAsync("jobs");
+        Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        foreach (var role in new[] { "CountyAdmin", "CountyEditor", "NationalViewer", "MunicipalUser" })
+        {
+            using var denied = await App.ClientAs(role, TwoTenants.A).GetAsync("jobs");
+            Assert.That(denied.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), role);
+        }
+        using var admin = await App.ClientAs("SystemAdmin").GetAsync("jobs");
+        Assert.That(admin.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await admin.Content.ReadAsStringAsync(), Does.Contain("Hangfire"));
+    }
+
+    [Test]
+    public async Task Recurring_jobs_register_once_each_under_the_application_role()
+    {
+        Assert.That(RecurringJobs.All.Select(j => j.Id), Is.Unique);
+        var manager = App.Services.GetRequiredService<IRecurringJobManager>();
+        var options = new RecurringJobOptions { TimeZone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm") };
+        foreach (var job in RecurringJobs.All) job.Register(manager, job.Id, job.Cron, options);
+        foreach (var job in RecurringJobs.All) job.Register(manager, job.Id, job.Cron, options);   // idempotent
+
+        await using var conn = await Database.OpenSuperuserAsync();
+        var ids = (await conn.QueryAsync<string>("SELECT value FROM hangfire.set WHERE key = 'recurring-jobs'")).ToArray();
+        Assert.That(ids, Is.SupersetOf(RecurringJobs.All.Select(j => j.Id)));
+    }
+
+    [Test]
+    public async Task The_worker_role_serves_only_health()
+    {
+        await using var worker = new PlatformFactory(Database, b => b.UseSetting("role", "worker"));
+        using var client = worker.CreateClient();
+        using var live = await client.GetAsync("/health/live");
+        using var api = await client.GetAsync("/t/uppsala/api/tenant");
+        Assert.Multiple(() =>
+        {
+            Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(api.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        });
+    }
+
+    static async Task<string?> WaitForFinalStateAsync(JobStorage storage, string jobId)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using (var connection = storage.GetConnection())
+            {
+                var state = connection.GetJobData(jobId)?.State;
+                if (state is "Succeeded" or "Failed" or "Deleted") return state;
+                if (DateTime.UtcNow > deadline) return state;
+            }
+            await Task.Delay(100);
+        }
+    }
+}
