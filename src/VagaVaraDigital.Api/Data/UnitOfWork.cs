@@ -1,4 +1,5 @@
 using System.Data;
+using System.Text.RegularExpressions;
 using Dapper;
 using Npgsql;
 
@@ -9,17 +10,40 @@ namespace VagaVaraDigital.Api.Data;
 /// <c>app.tenant_id</c> is set first, so PostgreSQL's row-level security sees only that tenant's rows
 /// (safe with pooling: the setting ends with the transaction). Dispose without <see cref="CommitAsync"/>
 /// rolls back.
+/// <para>
+/// To save a round trip per request, the setting travels with the first command as a
+/// <c>SET LOCAL app.tenant_id = '…';</c> prefix (Npgsql skips its empty result). Code that uses
+/// <see cref="Connection"/> directly (COPY, batches) gets the setting applied before it sees the connection.
+/// </para>
 /// </summary>
-public sealed class UnitOfWork : IAsyncDisposable
+public sealed partial class UnitOfWork : IAsyncDisposable
 {
+    readonly NpgsqlConnection _connection;
+    bool _scoped;
+
     UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, string? tenantId)
     {
-        Connection = connection;
+        _connection = connection;
         Transaction = transaction;
         TenantId = tenantId;
+        _scoped = tenantId is null;
     }
 
-    public NpgsqlConnection Connection { get; }
+    /// <summary>The connection, with the tenant setting applied.</summary>
+    public NpgsqlConnection Connection
+    {
+        get
+        {
+            if (!_scoped)
+            {
+                using var cmd = new NpgsqlCommand(ScopePrefix, _connection, Transaction);
+                cmd.ExecuteNonQuery();
+                _scoped = true;
+            }
+            return _connection;
+        }
+    }
+
     public NpgsqlTransaction Transaction { get; }
 
     /// <summary>The tenant whose rows this unit of work sees, or null for global tables only.</summary>
@@ -29,15 +53,15 @@ public sealed class UnitOfWork : IAsyncDisposable
 
     internal static async Task<UnitOfWork> BeginAsync(NpgsqlDataSource dataSource, string? tenantId, CancellationToken ct)
     {
+        // The id is inlined into SET LOCAL, so it must be a county code and nothing else.
+        if (tenantId is not null && !TenantIdFormat().IsMatch(tenantId))
+        {
+            throw new ArgumentException("A tenant id is a two-digit county code.", nameof(tenantId));
+        }
         var connection = await dataSource.OpenConnectionAsync(ct);
         try
         {
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-            if (tenantId is not null)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "SELECT set_config('app.tenant_id', @tenantId, true)", new { tenantId }, transaction, cancellationToken: ct));
-            }
             return new UnitOfWork(connection, transaction, tenantId);
         }
         catch
@@ -48,31 +72,42 @@ public sealed class UnitOfWork : IAsyncDisposable
     }
 
     public Task<IEnumerable<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
-        Connection.QueryAsync<T>(Command(sql, param, ct));
+        Scoped(c => _connection.QueryAsync<T>(c), sql, param, ct);
 
     public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
-        Connection.QuerySingleOrDefaultAsync<T>(Command(sql, param, ct));
+        Scoped(c => _connection.QuerySingleOrDefaultAsync<T>(c), sql, param, ct);
 
     public Task<T> QuerySingleAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
-        Connection.QuerySingleAsync<T>(Command(sql, param, ct));
+        Scoped(c => _connection.QuerySingleAsync<T>(c), sql, param, ct);
 
     public Task<T?> ExecuteScalarAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
-        Connection.ExecuteScalarAsync<T>(Command(sql, param, ct));
+        Scoped(c => _connection.ExecuteScalarAsync<T>(c), sql, param, ct);
 
     public Task<int> ExecuteAsync(string sql, object? param = null, CancellationToken ct = default) =>
-        Connection.ExecuteAsync(Command(sql, param, ct));
+        Scoped(c => _connection.ExecuteAsync(c), sql, param, ct);
 
     public Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? param = null, CancellationToken ct = default) =>
-        Connection.QueryMultipleAsync(Command(sql, param, ct));
+        Scoped(c => _connection.QueryMultipleAsync(c), sql, param, ct);
 
-    CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
-        new(sql, param, Transaction, cancellationToken: ct);
+    /// <summary>Runs a command, carrying the tenant setting along until one command has succeeded.</summary>
+    async Task<T> Scoped<T>(Func<CommandDefinition, Task<T>> run, string sql, object? param, CancellationToken ct)
+    {
+        var prefixed = !_scoped;
+        var result = await run(new CommandDefinition(prefixed ? ScopePrefix + sql : sql, param, Transaction, cancellationToken: ct));
+        _scoped = true;
+        return result;
+    }
+
+    string ScopePrefix => $"SET LOCAL app.tenant_id = '{TenantId}';\n";
+
+    [GeneratedRegex("^[0-9]{2}$")]
+    private static partial Regex TenantIdFormat();
 
     public Task CommitAsync(CancellationToken ct = default) => Transaction.CommitAsync(ct);
 
     public async ValueTask DisposeAsync()
     {
         await Transaction.DisposeAsync();
-        await Connection.DisposeAsync();
+        await _connection.DisposeAsync();
     }
 }
