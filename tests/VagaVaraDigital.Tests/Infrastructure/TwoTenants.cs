@@ -62,6 +62,10 @@ public static class TwoTenants
                 INSERT INTO invitee_privacy_settings (tenant_id, legal_basis, purpose, retention_months)
                 VALUES (@tenant, 'Rättslig grund ' || @marker, 'Ändamål ' || @marker, 24)
                 """, new { tenant, marker });
+            await conn.ExecuteAsync("""
+                INSERT INTO email_templates (tenant_id, kind, language, subject, body, updated_by)
+                VALUES (@tenant, 'reminder', 'sv', @marker, @marker, @marker)
+                """, new { tenant, marker });
             if (tenant == B)
             {
                 BIds.Add(importBatchId.ToString());

@@ -8,7 +8,14 @@ namespace VagaVaraDigital.Api.Features.Email;
 /// thank_you, missed_it, user_invitation, password_reset.</param>
 /// <param name="IdempotencyKey">Unique per tenant, e.g. <c>$"{invitationId}:reminder:1440:v{scheduleVersion}"</c>.</param>
 /// <param name="ToAddress">The recipient's address (never logged).</param>
-/// <param name="Payload">Ids and links the template needs; no personal data beyond what the message shows.</param>
+/// <param name="Payload">Ids and links the template needs; no personal data beyond what the message shows.
+/// Known fields (all optional; see docs/decisions/0031-e-mail-pipeline.md): <c>rsvpUrl</c>, <c>joinUrl</c>,
+/// <c>calendarUrl</c>, <c>recordingUrl</c>, <c>actionUrl</c> (user invitation, password reset), <c>webcastId</c>,
+/// <c>scheduleVersion</c>, <c>title</c>, <c>startsAtText</c>/<c>startsAtTextEn</c>, and
+/// <c>attachments: [{ fileName, contentType, content }]</c> (text, e.g. an .ics) or <c>contentBase64</c>.
+/// Every field is also available to the templates as <c>payload.&lt;name&gt;</c>.</param>
+/// <param name="WebcastId">The webcast the message is about, when there is one (schedules recompute by it).</param>
+/// <param name="Language">"sv" (default) or "en": which template.</param>
 public sealed record OutboxMessage(
     string Kind,
     string IdempotencyKey,
@@ -16,7 +23,9 @@ public sealed record OutboxMessage(
     Guid? InvitationId = null,
     string? UserId = null,
     DateTime? DueAt = null,
-    object? Payload = null);
+    object? Payload = null,
+    Guid? WebcastId = null,
+    string? Language = null);
 
 /// <summary>
 /// The one way into the e-mail pipeline: a row in <c>email_outbox</c>, written in the caller's unit of work so
@@ -28,8 +37,10 @@ public static class Outbox
     public static async Task<bool> EnqueueAsync(UnitOfWork uow, OutboxMessage message, CancellationToken ct = default)
     {
         var id = await uow.ExecuteScalarAsync<long?>("""
-            INSERT INTO email_outbox (tenant_id, kind, idempotency_key, invitation_id, user_id, to_address, due_at, payload)
-            VALUES (@tenantId, @Kind, @IdempotencyKey, @InvitationId, @UserId, @ToAddress, coalesce(@DueAt, now()), @payload::jsonb)
+            INSERT INTO email_outbox (tenant_id, kind, idempotency_key, invitation_id, user_id, to_address, due_at, payload,
+                                      webcast_id, language)
+            VALUES (@tenantId, @Kind, @IdempotencyKey, @InvitationId, @UserId, @ToAddress, coalesce(@DueAt, now()), @payload::jsonb,
+                    coalesce(@WebcastId, (SELECT webcast_id FROM invitations WHERE id = @InvitationId)), coalesce(@Language, 'sv'))
             ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
             RETURNING id
             """,
@@ -42,6 +53,8 @@ public static class Outbox
                 message.UserId,
                 message.ToAddress,
                 message.DueAt,
+                message.WebcastId,
+                message.Language,
                 payload = JsonSerializer.Serialize(message.Payload ?? new { }, JsonSerializerOptions.Web),
             }, ct);
         return id is not null;
