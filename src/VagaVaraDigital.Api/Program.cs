@@ -1,6 +1,7 @@
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Audit;
 using VagaVaraDigital.Api.Features.Health;
+using VagaVaraDigital.Api.Features.Reach;
 using VagaVaraDigital.Api.Features.Reference;
 using VagaVaraDigital.Api.Features.Tenants;
 using VagaVaraDigital.Api.Hosting;
@@ -33,6 +34,7 @@ app.MapReferenceEndpoints();
 app.MapTenantEndpoints();
 app.MapAuditEndpoints();
 app.MapJobsDashboard();
+app.MapReachEndpoints();
 
 app.Run();
 

@@ -2,6 +2,7 @@ using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Audit;
 using VagaVaraDigital.Api.Features.Health;
 using VagaVaraDigital.Api.Features.Invitees;
+using VagaVaraDigital.Api.Features.Reach;
 using VagaVaraDigital.Api.Identity;
 using VagaVaraDigital.Api.Jobs;
 using VagaVaraDigital.Api.Tenancy;
@@ -28,6 +29,7 @@ public static class PlatformServices
         // Features
         services.AddAudit();
         services.AddInvitees();
+        services.AddReach();
         return services;
     }
 }

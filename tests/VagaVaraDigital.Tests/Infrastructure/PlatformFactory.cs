@@ -110,6 +110,7 @@ public sealed class PlatformFactory(TestDatabase? database, Action<IWebHostBuild
             if (parts.TryGetValue("role", out var role)) claims.Add(new Claim(ClaimTypes.Role, role));
             if (parts.TryGetValue("tenant", out var tenant)) claims.Add(new Claim(VvdClaims.Tenant, tenant));
             if (parts.TryGetValue("municipality", out var m)) claims.Add(new Claim(VvdClaims.Municipality, m));
+            if (parts.TryGetValue("scope", out var scope)) claims.Add(new Claim("scope", scope));   // client-credentials tokens
             var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
             return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
         }

@@ -66,6 +66,11 @@ public static class TwoTenants
                 INSERT INTO email_templates (tenant_id, kind, language, subject, body, updated_by)
                 VALUES (@tenant, 'reminder', 'sv', @marker, @marker, @marker)
                 """, new { tenant, marker });
+            await conn.ExecuteAsync("""
+                INSERT INTO reach_snapshots (tenant_id, snapshot_date, target, invited, answered, accepted, reached,
+                                             municipalities_total, municipalities_covered)
+                VALUES (@tenant, DATE '2026-11-01', 100, 1, 1, 1, 1, 8, 1)
+                """, new { tenant });
             if (tenant == B)
             {
                 BIds.Add(importBatchId.ToString());

@@ -14,6 +14,7 @@ public sealed class RowLevelSecurityTests : ApiTest
         "counties", "municipalities", // reference data
         "tenants", // read to resolve a tenant before any tenant scope exists
         "seed_runs", // which one-time seeds have run
+        "reach_national_settings", // the national reach target (one row, set by SystemAdmin)
     ];
 
     static async Task<string[]> TablesAsync(NpgsqlConnection conn, bool tenantOwned) => (await conn.QueryAsync<string>("""

@@ -1,0 +1,190 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+using VagaVaraDigital.Api.Data;
+
+namespace VagaVaraDigital.Api.Features.Reach;
+
+/// <summary>Reach settings (section <c>Reach</c>).</summary>
+public sealed class ReachOptions
+{
+    public const string Section = "Reach";
+
+    /// <summary>How long a computed report is reused. At most a minute (the figures' promised freshness); zero turns caching off.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// Computes the county and national reports from the SQL functions of migration 0500 (county: under the tenant's
+/// row-level security; national: the reporting role's SECURITY DEFINER function, counts only) and caches them
+/// for at most <see cref="ReachOptions.CacheDuration"/>.
+/// </summary>
+public sealed class ReachReports(Db db, TimeProvider clock, IMemoryCache cache, IOptions<ReachOptions> options)
+{
+    const string FigureColumns = """
+        section AS Section, key AS Key, label AS Label, at AS At, invited AS Invited, answered AS Answered,
+        accepted AS Accepted, reached AS Reached, no_shows AS NoShows, recent AS Recent, target AS Target,
+        municipalities_total AS MunicipalitiesTotal, municipalities_covered AS MunicipalitiesCovered
+        """;
+
+    /// <summary>The SQL the county report runs (also run directly by the benchmark).</summary>
+    public const string CountySql = $"SELECT {FigureColumns} FROM reach_county_figures(@now, @municipality)";
+
+    /// <summary>The SQL the national report runs (also run directly by the benchmark).</summary>
+    public const string NationalSql = $"SELECT {FigureColumns} FROM reach_national_figures(@now)";
+
+    sealed record Municipality(string Code, string Name, string CountyCode);
+
+    public async Task<CountyReachReport> CountyAsync(string tenantId, string tenantName, string? municipality, CancellationToken ct) =>
+        await CachedAsync($"reach:county:{tenantId}:{municipality}", () => ComputeCountyAsync(tenantId, tenantName, municipality, ct));
+
+    public async Task<NationalReachReport> NationalAsync(CancellationToken ct) =>
+        await CachedAsync("reach:national", () => ComputeNationalAsync(ct));
+
+    /// <summary>After a change of the national target, this instance recomputes at once (others within the cache duration).</summary>
+    public void ForgetNational() => cache.Remove("reach:national");
+
+    async Task<T> CachedAsync<T>(string key, Func<Task<T>> compute)
+    {
+        var duration = options.Value.CacheDuration;
+        if (duration <= TimeSpan.Zero) return await compute();
+        // One computation per key at a time: concurrent callers share the same task.
+        var lazy = cache.GetOrCreate(key, e =>
+        {
+            e.AbsoluteExpirationRelativeToNow = duration;
+            return new Lazy<Task<T>>(compute);
+        })!;
+        try
+        {
+            return await lazy.Value;
+        }
+        catch
+        {
+            cache.Remove(key);
+            throw;
+        }
+    }
+
+    async Task<CountyReachReport> ComputeCountyAsync(string tenantId, string tenantName, string? municipality, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var uow = await db.BeginForTenantAsync(tenantId, ct);
+        var rows = (await uow.QueryAsync<FigureRow>(CountySql, new { now, municipality }, ct)).ToArray();
+        var threshold = await uow.QuerySingleOrDefaultAsync<int?>("SELECT attendance_threshold_minutes FROM tenant_settings", ct: ct);
+        var municipalities = (await uow.QueryAsync<Municipality>(
+            "SELECT code AS Code, name AS Name, county_code AS CountyCode FROM municipalities ORDER BY name", ct: ct)).ToArray();
+        var snapshots = (await uow.QueryAsync<SnapshotRow>("""
+            SELECT snapshot_date AS SnapshotDate, invited AS Invited, answered AS Answered, accepted AS Accepted, reached AS Reached
+            FROM reach_snapshots ORDER BY snapshot_date
+            """, ct: ct)).ToArray();
+        await uow.CommitAsync(ct);
+
+        var total = rows.Single(r => r.Section == "total");
+        var today = ReachCalculations.Today(now);
+        var days = ReachCalculations.Days(rows);
+        var byCode = rows.Where(r => r.Section == "municipality").ToDictionary(r => r.Key ?? "");
+
+        // Lines: the county's municipalities (with or without invitees), others that occur, and the county board itself.
+        var codes = municipality is not null
+            ? [municipality]
+            : municipalities.Where(m => m.CountyCode == tenantId).Select(m => m.Code)
+                .Concat(byCode.Keys.Where(k => k != "").Order())
+                .Distinct().ToList();
+        if (municipality is null && byCode.ContainsKey("")) codes.Add("");
+        var names = municipalities.ToDictionary(m => m.Code, m => m.Name);
+        var lines = codes.Select(code =>
+        {
+            var r = byCode.GetValueOrDefault(code);
+            var reached = (int)(r?.Reached ?? 0);
+            return new MunicipalityReach(code == "" ? null : code,
+                code == "" ? "Länsstyrelsen (ingen kommun)" : names.GetValueOrDefault(code, code),
+                (int)(r?.Invited ?? 0), (int)(r?.Accepted ?? 0), reached, reached > 0);
+        }).ToArray();
+
+        // A municipality's view has no county target and one municipality to cover.
+        var scoped = municipality is null ? total : new FigureRow
+        {
+            Section = total.Section, Invited = total.Invited, Answered = total.Answered, Accepted = total.Accepted,
+            Reached = total.Reached, Recent = total.Recent, Target = null,
+            MunicipalitiesTotal = 1, MunicipalitiesCovered = (total.Reached ?? 0) > 0 ? 1 : 0,
+        };
+        var summary = ReachCalculations.Summary(scoped);
+        var webcasts = rows.Where(r => r.Section == "webcast").Select(r =>
+        {
+            var invited = (int)(r.Invited ?? 0);
+            var accepted = (int)(r.Accepted ?? 0);
+            var attended = (int)(r.Reached ?? 0);
+            var noShows = r.NoShows is { } n ? (int)n : (int?)null;
+            return new WebcastReach(Guid.Parse(r.Key!), r.Label ?? "", r.At ?? default, invited, accepted, attended,
+                ReachCalculations.Percent(attended, invited), noShows,
+                noShows is { } ns ? ReachCalculations.Percent(ns, accepted) : null);
+        }).OrderBy(w => w.StartsAt).ToArray();
+
+        return new CountyReachReport(
+            ReachCalculations.Version, tenantId, tenantName, municipality, now.UtcDateTime,
+            ReachDefinitions.For(threshold, national: false), summary,
+            ReachCalculations.Project(summary.Reached, summary.Target, summary.ReachedLast28Days, today, days),
+            ReachCalculations.Funnel(scoped), lines, ReachCalculations.Roles(rows), webcasts,
+            new ReachOverTime(ReachCalculations.Weeks(days, summary.Target, today),
+                municipality is null ? snapshots.Select(s => s.ToPoint()).ToArray() : []));
+    }
+
+    async Task<NationalReachReport> ComputeNationalAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var uow = await db.BeginGlobalAsync(ct);
+        var rows = (await uow.QueryAsync<FigureRow>(NationalSql, new { now }, ct)).ToArray();
+        var tenants = (await uow.QueryAsync<(string Id, string Name)>("SELECT id, name FROM tenants ORDER BY id", ct: ct)).ToArray();
+        var municipalities = (await uow.QueryAsync<Municipality>(
+            "SELECT code AS Code, name AS Name, county_code AS CountyCode FROM municipalities", ct: ct)).ToDictionary(m => m.Code);
+        var snapshots = (await uow.QueryAsync<SnapshotRow>("""
+            SELECT snapshot_date AS SnapshotDate, invited AS Invited, answered AS Answered, accepted AS Accepted, reached_sum AS Reached
+            FROM reach_national_snapshots()
+            """, ct: ct)).ToArray();
+        await uow.CommitAsync(ct);
+
+        var total = rows.Single(r => r.Section == "total");
+        var today = ReachCalculations.Today(now);
+        var days = ReachCalculations.Days(rows);
+        var summary = ReachCalculations.Summary(total);
+        var names = tenants.ToDictionary(t => t.Id, t => t.Name);
+
+        var counties = rows.Where(r => r.Section == "county").Select(r =>
+        {
+            var reached = (int)(r.Reached ?? 0);
+            var target = r.Target ?? 0;
+            return new CountyReachRow(r.Key!, names.GetValueOrDefault(r.Key!, r.Key!), target, reached,
+                ReachCalculations.Percent(reached, target), (int)(r.Invited ?? 0), (int)(r.Answered ?? 0), (int)(r.Accepted ?? 0),
+                r.MunicipalitiesCovered ?? 0, r.MunicipalitiesTotal ?? 0,
+                ReachCalculations.Project(reached, target, (int)(r.Recent ?? 0), today, []));
+        }).OrderBy(c => c.Id).ToArray();
+
+        var lines = rows.Where(r => r.Section == "municipality").Select(r =>
+        {
+            var code = r.Key ?? "";
+            var reached = (int)(r.Reached ?? 0);
+            return new MunicipalityReach(code == "" ? null : code,
+                code == "" ? "Länsstyrelserna (ingen kommun)" : municipalities.GetValueOrDefault(code)?.Name ?? code,
+                (int)(r.Invited ?? 0), (int)(r.Accepted ?? 0), reached, reached > 0);
+        }).OrderBy(m => m.Code is null).ThenBy(m => m.Code, StringComparer.Ordinal).ToArray();
+
+        return new NationalReachReport(
+            ReachCalculations.Version, now.UtcDateTime, ReachDefinitions.For(null, national: true), summary,
+            ReachCalculations.Project(summary.Reached, summary.Target, summary.ReachedLast28Days, today, days),
+            ReachCalculations.Funnel(total), counties, lines, ReachCalculations.Roles(rows),
+            new ReachOverTime(ReachCalculations.Weeks(days, summary.Target, today), snapshots.Select(s => s.ToPoint()).ToArray()));
+    }
+
+    sealed class SnapshotRow
+    {
+        public DateTime SnapshotDate { get; init; }
+        public long Invited { get; init; }
+        public long Answered { get; init; }
+        public long Accepted { get; init; }
+        public long Reached { get; init; }
+
+        public ReachSnapshotPoint ToPoint() =>
+            new(DateOnly.FromDateTime(SnapshotDate), (int)Invited, (int)Answered, (int)Accepted, (int)Reached);
+    }
+}

@@ -1,0 +1,41 @@
+using VagaVaraDigital.Api.Data;
+
+namespace VagaVaraDigital.Api.Features.Reach;
+
+/// <summary>
+/// The nightly snapshot: each tenant's totals for the day (Europe/Stockholm), written in that tenant's scope by
+/// <c>reach_take_snapshot</c>. Idempotent: a second run the same day replaces the day's row. Feeds the recorded
+/// series (<see cref="ReachOverTime.Snapshots"/>). Registered as a recurring job where the platform's jobs are.
+/// </summary>
+public sealed class ReachSnapshots(Db db, TimeProvider clock)
+{
+    /// <summary>Recurring job id and schedule (every night at 02:15 Stockholm time).</summary>
+    public const string JobId = "reach-nightly-snapshot";
+    public const string Cron = "15 2 * * *";
+
+    /// <summary>Takes every tenant's snapshot; returns how many tenants were written.</summary>
+    public async Task<int> TakeAllAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        // Dated by the Stockholm day on which it is taken (the nightly run: figures as of that night).
+        var date = ReachCalculations.Today(now);
+        string[] tenants;
+        await using (var uow = await db.BeginGlobalAsync(ct))
+        {
+            tenants = (await uow.QueryAsync<string>("SELECT id FROM tenants ORDER BY id", ct: ct)).ToArray();
+        }
+        foreach (var tenantId in tenants)
+        {
+            await TakeAsync(tenantId, date, ct);
+        }
+        return tenants.Length;
+    }
+
+    public async Task TakeAsync(string tenantId, DateOnly date, CancellationToken ct = default)
+    {
+        await using var uow = await db.BeginForTenantAsync(tenantId, ct);
+        await uow.ExecuteAsync("SELECT reach_take_snapshot(@date::date, @now)",
+            new { date = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), now = clock.GetUtcNow() }, ct);
+        await uow.CommitAsync(ct);
+    }
+}
