@@ -34,6 +34,8 @@ public static class RecurringJobs
     [
         // e-mail (Features/Email)
         RecurringJobDefinition.ForEachTenant<Features.Email.OutboxHousekeepingJob>("email.outbox-housekeeping", "30 3 * * *"),
+        // reach (Features/Reach): nightly snapshot of each tenant's figures
+        RecurringJobDefinition.ForEachTenant<Features.Reach.ReachSnapshots>(Features.Reach.ReachSnapshots.JobId, Features.Reach.ReachSnapshots.Cron),
     ];
 }
 

@@ -331,6 +331,9 @@ public sealed class ReachReportTests : ReachTest
             Assert.That(await snapshots.TakeAllAsync(), Is.EqualTo(21));
             Assert.That(await snapshots.TakeAllAsync(), Is.EqualTo(21), "a second run the same day replaces the day's rows");
         }
+        // The recurring job runs the same code per tenant, in that tenant's scope.
+        Assert.That(Api.Jobs.RecurringJobs.All.Select(j => (j.Id, j.Cron)), Does.Contain(("reach.nightly-snapshot", "15 2 * * *")));
+        await Api.Jobs.TenantJobScope.RunAsync<ReachSnapshots>(ReachApp.Services, "03", j => j.RunAsync("03", CancellationToken.None));
 
         var county = await GetJsonAsync(Client("CountyAdmin", "03", tenantSlug: "uppsala"), "api/reach");
         var point = county.GetProperty("overTime").GetProperty("snapshots").EnumerateArray().Single();

@@ -1,17 +1,21 @@
 using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Jobs;
 
 namespace VagaVaraDigital.Api.Features.Reach;
 
 /// <summary>
 /// The nightly snapshot: each tenant's totals for the day (Europe/Stockholm), written in that tenant's scope by
 /// <c>reach_take_snapshot</c>. Idempotent: a second run the same day replaces the day's row. Feeds the recorded
-/// series (<see cref="ReachOverTime.Snapshots"/>). Registered as a recurring job where the platform's jobs are.
+/// series (<see cref="ReachOverTime.Snapshots"/>). Recurring job <c>reach.nightly-snapshot</c> in
+/// <c>Jobs/RecurringJobs.cs</c>: 02:15 Stockholm time, once per active tenant.
 /// </summary>
-public sealed class ReachSnapshots(Db db, TimeProvider clock)
+public sealed class ReachSnapshots(Db db, TimeProvider clock) : ITenantJob
 {
-    /// <summary>Recurring job id and schedule (every night at 02:15 Stockholm time).</summary>
-    public const string JobId = "reach-nightly-snapshot";
+    public const string JobId = "reach.nightly-snapshot";
     public const string Cron = "15 2 * * *";
+
+    /// <summary>The recurring job: this tenant's snapshot for today (Stockholm).</summary>
+    public Task RunAsync(string tenantId, CancellationToken ct) => TakeAsync(tenantId, ReachCalculations.Today(clock.GetUtcNow()), ct);
 
     /// <summary>Takes every tenant's snapshot; returns how many tenants were written.</summary>
     public async Task<int> TakeAllAsync(CancellationToken ct = default)
