@@ -2,6 +2,7 @@ using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Audit;
 using VagaVaraDigital.Api.Features.Health;
 using VagaVaraDigital.Api.Features.Reach;
+using VagaVaraDigital.Api.Features.Invitees;
 using VagaVaraDigital.Api.Features.Reference;
 using VagaVaraDigital.Api.Features.Tenants;
 using VagaVaraDigital.Api.Hosting;
@@ -35,6 +36,7 @@ app.MapTenantEndpoints();
 app.MapAuditEndpoints();
 app.MapJobsDashboard();
 app.MapReachEndpoints();
+app.MapInviteeEndpoints();
 
 app.Run();
 

@@ -1,0 +1,8 @@
+namespace VagaVaraDigital.Api.Features.Invitees;
+
+public static partial class InviteesApi
+{
+    static void MapPrivacyEndpoints(IEndpointRouteBuilder app)
+    {
+    }
+}
