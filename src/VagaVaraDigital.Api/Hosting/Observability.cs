@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Routing;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
@@ -31,7 +32,10 @@ public static partial class Observability
         {
             ctx.ProblemDetails.Extensions["correlationId"] = CorrelationId(ctx.HttpContext);
             ctx.ProblemDetails.Extensions.Remove("traceId");
-            ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+            // The route's pattern, not the raw path: a problem never echoes ids or tokens from the address.
+            ctx.ProblemDetails.Instance ??= ctx.HttpContext.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern }
+                ? pattern
+                : ctx.HttpContext.Request.Path;
             if (ctx.ProblemDetails.Status == StatusCodes.Status404NotFound && ctx.ProblemDetails.Title is "Not Found")
             {
                 ctx.ProblemDetails.Title = "Hittades inte";

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Audit;
@@ -29,13 +30,13 @@ public static partial class InviteesApi
         var members = app.MapGroup("/api/invitees").WithTags("Invitees").RequireTenant().RequireAuthorization(Policies.TenantMember);
         members.MapGet("/", List).WithName("ListInvitees").WithSummary("Inbjudningslistan: sök, filtrera, sortera, bläddra");
         members.MapGet("/role-categories", ListRoleCategories).WithName("ListRoleCategories").WithSummary("Rollkategorierna");
-        members.MapGet("/{id:guid}", Get).WithName("GetInvitee").WithSummary("En inbjuden");
+        members.MapGet("/{id}", Get).WithName("GetInvitee").WithSummary("En inbjuden");
         members.MapPost("/", Create).WithName("CreateInvitee").WithSummary("Lägg till (kommunanvändare: nominera) en inbjuden");
-        members.MapPut("/{id:guid}", Update).WithName("UpdateInvitee").WithSummary("Rätta en inbjuden");
+        members.MapPut("/{id}", Update).WithName("UpdateInvitee").WithSummary("Rätta en inbjuden");
 
         var staff = app.MapGroup("/api/invitees").WithTags("Invitees").RequireTenant().RequireAuthorization(Policies.CountyStaff);
-        staff.MapDelete("/{id:guid}", Erase).WithName("EraseInvitee").WithSummary("Radera personuppgifterna (antalen består)");
-        staff.MapPost("/{id:guid}/opt-out", OptOut).WithName("OptOutInvitee").WithSummary("Registrera att personen avböjt e-post");
+        staff.MapDelete("/{id}", Erase).WithName("EraseInvitee").WithSummary("Radera personuppgifterna (antalen består)");
+        staff.MapPost("/{id}/opt-out", OptOut).WithName("OptOutInvitee").WithSummary("Registrera att personen avböjt e-post");
         MapImportExportEndpoints(staff);
         MapPrivacyEndpoints(app);
         return app;
@@ -192,8 +193,9 @@ public static partial class InviteesApi
             {(forUpdate ? "FOR UPDATE OF i" : "")}
             """, new { id, restrictedTo }, ct);
 
-    static async Task<Results<Ok<Invitee>, ProblemHttpResult>> Get(Guid id, Db db, CurrentUser user, CancellationToken ct)
+    static async Task<Results<Ok<Invitee>, ProblemHttpResult>> Get([FromRoute(Name = "id")] string idText, Db db, CurrentUser user, CancellationToken ct)
     {
+        if (!Guid.TryParse(idText, out var id)) return Problems.NotFound("Personen finns inte");
         await using var uow = await db.BeginAsync(ct);
         var invitee = await LoadAsync(uow, id, user.RestrictedToMunicipality, ct);
         return invitee is null ? Problems.NotFound("Personen finns inte") : TypedResults.Ok(invitee);
@@ -247,9 +249,10 @@ public static partial class InviteesApi
         return TypedResults.Created($"api/invitees/{id}", created);
     }
 
-    static async Task<Results<Ok<Invitee>, ValidationProblem, ProblemHttpResult>> Update(Guid id, InviteeInput input, Db db,
+    static async Task<Results<Ok<Invitee>, ValidationProblem, ProblemHttpResult>> Update([FromRoute(Name = "id")] string idText, InviteeInput input, Db db,
         CurrentUser user, AuditLog audit, PersonKeys personKeys, CancellationToken ct)
     {
+        if (!Guid.TryParse(idText, out var id)) return Problems.NotFound("Personen finns inte");
         var municipal = user.RestrictedToMunicipality;
         await using var uow = await db.BeginAsync(ct);
         var before = await LoadAsync(uow, id, municipal, ct, forUpdate: true);
@@ -310,8 +313,9 @@ public static partial class InviteesApi
         return TypedResults.Ok(after);
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Erase(Guid id, Db db, AuditLog audit, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> Erase([FromRoute(Name = "id")] string idText, Db db, AuditLog audit, CancellationToken ct)
     {
+        if (!Guid.TryParse(idText, out var id)) return Problems.NotFound("Personen finns inte");
         await using var uow = await db.BeginAsync(ct);
         var erased = await InviteeErasure.EraseAsync(uow, id, ct);
         if (erased is null) return Problems.NotFound("Personen finns inte");
@@ -320,8 +324,9 @@ public static partial class InviteesApi
         return TypedResults.NoContent();
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> OptOut(Guid id, Db db, CurrentUser user, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> OptOut([FromRoute(Name = "id")] string idText, Db db, CurrentUser user, CancellationToken ct)
     {
+        if (!Guid.TryParse(idText, out var id)) return Problems.NotFound("Personen finns inte");
         await using var uow = await db.BeginAsync(ct);
         if (!await InviteeOptOut.OptOutAsync(uow, id, ct, user.Id ?? "staff")) return Problems.NotFound("Personen finns inte");
         await uow.CommitAsync(ct);

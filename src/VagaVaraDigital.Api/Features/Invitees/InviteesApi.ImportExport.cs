@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -27,7 +28,7 @@ public static partial class InviteesApi
                 """)
             .DisableAntiforgery();
         staff.MapGet("/imports", ListImports).WithName("ListInviteeImports").WithSummary("Genomförda importer, nyast först");
-        staff.MapGet("/imports/{id:guid}", GetImport).WithName("GetInviteeImport").WithSummary("En import");
+        staff.MapGet("/imports/{id}", GetImport).WithName("GetInviteeImport").WithSummary("En import");
         staff.MapGet("/export", Export).WithName("ExportInvitees").WithSummary("Exportera (filtrerad) lista som CSV eller XLSX");
     }
 
@@ -166,8 +167,9 @@ public static partial class InviteesApi
         return TypedResults.Ok(rows.ToArray());
     }
 
-    static async Task<Results<Ok<ImportBatch>, ProblemHttpResult>> GetImport(Guid id, Db db, CancellationToken ct)
+    static async Task<Results<Ok<ImportBatch>, ProblemHttpResult>> GetImport([FromRoute(Name = "id")] string idText, Db db, CancellationToken ct)
     {
+        if (!Guid.TryParse(idText, out var id)) return Problems.NotFound("Importen finns inte");
         await using var uow = await db.BeginAsync(ct);
         var row = await uow.QuerySingleOrDefaultAsync<ImportBatch>($"SELECT {BatchColumns} FROM invitee_import_batches WHERE id = @id", new { id }, ct);
         return row is null ? Problems.NotFound("Importen finns inte") : TypedResults.Ok(row);
