@@ -1,10 +1,14 @@
 using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Features.Attendance;
 using VagaVaraDigital.Api.Features.Audit;
 using VagaVaraDigital.Api.Features.Health;
 using VagaVaraDigital.Api.Features.Reach;
 using VagaVaraDigital.Api.Features.Invitees;
+using VagaVaraDigital.Api.Features.Invitations;
+using VagaVaraDigital.Api.Features.PublicPages;
 using VagaVaraDigital.Api.Features.Reference;
 using VagaVaraDigital.Api.Features.Tenants;
+using VagaVaraDigital.Api.Features.Webcasts;
 using VagaVaraDigital.Api.Hosting;
 using VagaVaraDigital.Api.Identity;
 using VagaVaraDigital.Api.Jobs;
@@ -37,6 +41,10 @@ app.MapAuditEndpoints();
 app.MapJobsDashboard();
 app.MapReachEndpoints();
 app.MapInviteeEndpoints();
+app.MapWebcastEndpoints();
+app.MapInvitationEndpoints();
+app.MapAttendanceEndpoints();
+app.MapPublicPages();
 
 app.Run();
 

@@ -1,8 +1,10 @@
 using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Features.Attendance;
 using VagaVaraDigital.Api.Features.Audit;
 using VagaVaraDigital.Api.Features.Health;
 using VagaVaraDigital.Api.Features.Invitees;
 using VagaVaraDigital.Api.Features.Reach;
+using VagaVaraDigital.Api.Features.Webcasts;
 using VagaVaraDigital.Api.Identity;
 using VagaVaraDigital.Api.Jobs;
 using VagaVaraDigital.Api.Tenancy;
@@ -30,6 +32,8 @@ public static class PlatformServices
         services.AddAudit();
         services.AddInvitees();
         services.AddReach();
+        services.AddWebcasts();
+        services.AddAttendance();
         return services;
     }
 }

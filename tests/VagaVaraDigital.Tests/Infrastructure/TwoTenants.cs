@@ -47,6 +47,10 @@ public static class TwoTenants
             var attendanceId = await conn.ExecuteScalarAsync<Guid>("""
                 INSERT INTO attendance (tenant_id, invitation_id, source, minutes) VALUES (@tenant, @invitationId, 'manual', 45) RETURNING id
                 """, new { tenant, invitationId });
+            var importId = await conn.ExecuteScalarAsync<Guid>("""
+                INSERT INTO attendance_imports (tenant_id, webcast_id, source, content_sha256, file_name, rows_total, rows_matched)
+                VALUES (@tenant, @webcastId, 'teams', @marker, @marker || '.csv', 1, 1) RETURNING id
+                """, new { tenant, webcastId, marker });
             var outboxId = await conn.ExecuteScalarAsync<long>("""
                 INSERT INTO email_outbox (tenant_id, kind, idempotency_key, invitation_id, to_address, payload)
                 VALUES (@tenant, 'invitation', @marker, @invitationId, @email, jsonb_build_object('marker', @marker::text)) RETURNING id
@@ -74,7 +78,7 @@ public static class TwoTenants
             if (tenant == B)
             {
                 BIds.Add(importBatchId.ToString());
-                BIds.AddRange([inviteeId.ToString(), webcastId.ToString(), invitationId.ToString(), attendanceId.ToString(),
+                BIds.AddRange([inviteeId.ToString(), webcastId.ToString(), invitationId.ToString(), attendanceId.ToString(), importId.ToString(),
                     outboxId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{marker}-token-0123456789abcdef"]);
             }
         }
