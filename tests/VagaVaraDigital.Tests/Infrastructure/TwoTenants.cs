@@ -17,6 +17,12 @@ public static class TwoTenants
     /// <summary>Ids of B's rows (any table), tried in place of every route parameter under tenant A.</summary>
     public static readonly List<string> BIds = [];
 
+    /// <summary>
+    /// The seeded invitation's token. Without the marker on purpose: error responses echo the request path, and a
+    /// token is an address, not B's data (a leak of B's invitation shows B's marked webcast title instead).
+    /// </summary>
+    public static string Token(string tenant) => $"seeded-token-{tenant}-0123456789abcdef";
+
     public static async Task SeedAsync(TestDatabase db)
     {
         BIds.Clear();
@@ -43,7 +49,7 @@ public static class TwoTenants
             var invitationId = await conn.ExecuteScalarAsync<Guid>("""
                 INSERT INTO invitations (tenant_id, webcast_id, invitee_id, token, status)
                 VALUES (@tenant, @webcastId, @inviteeId, @token, 'accepted') RETURNING id
-                """, new { tenant, webcastId, inviteeId, token = $"{marker}-token-0123456789abcdef" });
+                """, new { tenant, webcastId, inviteeId, token = Token(tenant) });
             var attendanceId = await conn.ExecuteScalarAsync<Guid>("""
                 INSERT INTO attendance (tenant_id, invitation_id, source, minutes) VALUES (@tenant, @invitationId, 'manual', 45) RETURNING id
                 """, new { tenant, invitationId });
@@ -79,7 +85,7 @@ public static class TwoTenants
             {
                 BIds.Add(importBatchId.ToString());
                 BIds.AddRange([inviteeId.ToString(), webcastId.ToString(), invitationId.ToString(), attendanceId.ToString(), importId.ToString(),
-                    outboxId.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{marker}-token-0123456789abcdef"]);
+                    outboxId.ToString(System.Globalization.CultureInfo.InvariantCulture), Token(tenant)]);
             }
         }
         BIds.Add(B);
