@@ -70,6 +70,13 @@ if (JsonDocument.Parse(a).RootElement.GetProperty("items").GetArrayLength() != 5
 
 await RunAsync(With, 2); // warm-up
 await RunAsync(Without, 2);
+if (Environment.GetEnvironmentVariable("VVD_BENCH_DIAGNOSE") is not null)
+{
+    for (var r = 0; r < 3; r++)
+    {
+        Console.WriteLine($"diagnose: without {await RunAsync(Without, seconds):F0}  rls-only {await RunAsync("bench/audit-rls-only", seconds):F0}  with {await RunAsync(With, seconds):F0} req/s");
+    }
+}
 var withRates = new List<double>();
 var withoutRates = new List<double>();
 for (var r = 0; r < rounds; r++)
@@ -134,6 +141,19 @@ sealed class BenchFactory(DatabaseOptions options, NpgsqlDataSource bypass) : We
         {
             app.Use(async (ctx, nextMiddleware) =>
             {
+                if (ctx.Request.Path.StartsWithSegments("/bench/audit-rls-only"))
+                {
+                    // Diagnostic: the database side of tenancy only (transaction, SET LOCAL, RLS), no HTTP pipeline.
+                    var db = ctx.RequestServices.GetRequiredService<Db>();
+                    await using var uow = await db.BeginForTenantAsync("03", ctx.RequestAborted);
+                    var rows = await uow.QueryAsync<dynamic>("""
+                        SELECT id, occurred_at AS OccurredAt, actor_id AS ActorId, actor_name AS ActorName, action, target,
+                               details::text AS Details, correlation_id AS CorrelationId
+                        FROM audit_log ORDER BY id DESC LIMIT @take
+                        """, new { take = 51 });
+                    await ctx.Response.WriteAsJsonAsync(new { items = rows.Take(50) });
+                    return;
+                }
                 if (ctx.Request.Path.StartsWithSegments("/bench/audit-without-tenancy"))
                 {
                     var take = int.Parse(ctx.Request.Query["limit"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
