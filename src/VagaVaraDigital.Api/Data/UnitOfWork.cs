@@ -6,7 +6,7 @@ using Npgsql;
 namespace VagaVaraDigital.Api.Data;
 
 /// <summary>
-/// One connection and one transaction. In a tenant scope the transaction-local setting
+/// One connection and, for writing, one transaction. In a tenant scope the transaction-local setting
 /// <c>app.tenant_id</c> is set first, so PostgreSQL's row-level security sees only that tenant's rows
 /// (safe with pooling: the setting ends with the transaction). Dispose without <see cref="CommitAsync"/>
 /// rolls back.
@@ -15,28 +15,38 @@ namespace VagaVaraDigital.Api.Data;
 /// <c>SET LOCAL app.tenant_id = '…';</c> prefix (Npgsql skips its empty result). Code that uses
 /// <see cref="Connection"/> directly (COPY, batches) gets the setting applied before it sees the connection.
 /// </para>
+/// <para>
+/// A read unit (<see cref="Db.ReadAsync"/>) has no explicit transaction: each command travels as
+/// <c>CALL read_as_tenant('…'); …</c> in one batch, which PostgreSQL runs as one read-only implicit
+/// transaction with the tenant set (migration 0011) — one round trip per query, nothing to commit.
+/// </para>
 /// </summary>
 public sealed partial class UnitOfWork : IAsyncDisposable
 {
     readonly NpgsqlConnection _connection;
+    readonly NpgsqlTransaction? _transaction;
     bool _scoped;
 
-    UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction transaction, string? tenantId)
+    UnitOfWork(NpgsqlConnection connection, NpgsqlTransaction? transaction, string? tenantId)
     {
         _connection = connection;
-        Transaction = transaction;
+        _transaction = transaction;
         TenantId = tenantId;
         _scoped = tenantId is null;
     }
 
-    /// <summary>The connection, with the tenant setting applied.</summary>
+    /// <summary>True for a read unit: no transaction, every command read-only.</summary>
+    public bool IsReadOnly => _transaction is null;
+
+    /// <summary>The connection, with the tenant setting applied (write units only).</summary>
     public NpgsqlConnection Connection
     {
         get
         {
+            var transaction = Transaction;
             if (!_scoped)
             {
-                using var cmd = new NpgsqlCommand(ScopePrefix, _connection, Transaction);
+                using var cmd = new NpgsqlCommand(ScopePrefix, _connection, transaction);
                 cmd.ExecuteNonQuery();
                 _scoped = true;
             }
@@ -44,16 +54,17 @@ public sealed partial class UnitOfWork : IAsyncDisposable
         }
     }
 
-    public NpgsqlTransaction Transaction { get; }
+    public NpgsqlTransaction Transaction =>
+        _transaction ?? throw new InvalidOperationException("A read unit has no transaction; open it with Db.BeginAsync to write.");
 
     /// <summary>The tenant whose rows this unit of work sees, or null for global tables only.</summary>
     public string? TenantId { get; }
 
     public string RequiredTenantId => TenantId ?? throw new InvalidOperationException("This unit of work has no tenant.");
 
-    internal static async Task<UnitOfWork> BeginAsync(NpgsqlDataSource dataSource, string? tenantId, CancellationToken ct)
+    internal static async Task<UnitOfWork> BeginAsync(NpgsqlDataSource dataSource, string? tenantId, bool readOnly, CancellationToken ct)
     {
-        // The id is inlined into SET LOCAL, so it must be a county code and nothing else.
+        // The id is inlined into the scope prefix, so it must be a county code and nothing else.
         if (tenantId is not null && !TenantIdFormat().IsMatch(tenantId))
         {
             throw new ArgumentException("A tenant id is a two-digit county code.", nameof(tenantId));
@@ -61,7 +72,7 @@ public sealed partial class UnitOfWork : IAsyncDisposable
         var connection = await dataSource.OpenConnectionAsync(ct);
         try
         {
-            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+            var transaction = readOnly ? null : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
             return new UnitOfWork(connection, transaction, tenantId);
         }
         catch
@@ -89,11 +100,17 @@ public sealed partial class UnitOfWork : IAsyncDisposable
     public Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? param = null, CancellationToken ct = default) =>
         Scoped(c => _connection.QueryMultipleAsync(c), sql, param, ct);
 
-    /// <summary>Runs a command, carrying the tenant setting along until one command has succeeded.</summary>
+    /// <summary>
+    /// Runs a command with the tenant scope: in a write unit the setting travels with commands until one has
+    /// succeeded; in a read unit every command carries it (each is its own implicit read-only transaction).
+    /// </summary>
     async Task<T> Scoped<T>(Func<CommandDefinition, Task<T>> run, string sql, object? param, CancellationToken ct)
     {
-        var prefixed = !_scoped;
-        var result = await run(new CommandDefinition(prefixed ? ScopePrefix + sql : sql, param, Transaction, cancellationToken: ct));
+        if (_transaction is null)
+        {
+            return await run(new CommandDefinition($"CALL read_as_tenant('{TenantId}');\n" + sql, param, cancellationToken: ct));
+        }
+        var result = await run(new CommandDefinition(_scoped ? sql : ScopePrefix + sql, param, _transaction, cancellationToken: ct));
         _scoped = true;
         return result;
     }
@@ -103,11 +120,12 @@ public sealed partial class UnitOfWork : IAsyncDisposable
     [GeneratedRegex("^[0-9]{2}$")]
     private static partial Regex TenantIdFormat();
 
-    public Task CommitAsync(CancellationToken ct = default) => Transaction.CommitAsync(ct);
+    /// <summary>Commits a write unit; a read unit has nothing to commit.</summary>
+    public Task CommitAsync(CancellationToken ct = default) => _transaction?.CommitAsync(ct) ?? Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        await Transaction.DisposeAsync();
+        if (_transaction is not null) await _transaction.DisposeAsync();
         await _connection.DisposeAsync();
     }
 }

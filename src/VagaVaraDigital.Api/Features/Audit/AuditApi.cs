@@ -26,7 +26,7 @@ public static class AuditApi
     static async Task<Ok<AuditPage>> List(Db db, long? before, int? limit, string? action, CancellationToken ct)
     {
         var take = Math.Clamp(limit ?? 50, 1, 200);
-        await using var uow = await db.BeginAsync(ct);
+        await using var uow = await db.ReadAsync(ct);
         var rows = (await uow.QueryAsync<AuditEntry>("""
             SELECT id, occurred_at AS OccurredAt, actor_id AS ActorId, actor_name AS ActorName, action, target,
                    details::text AS Details, correlation_id AS CorrelationId

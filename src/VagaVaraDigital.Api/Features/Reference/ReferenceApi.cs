@@ -19,7 +19,7 @@ public static class ReferenceApi
 
     static async Task<Ok<County[]>> GetCounties(Db db, HttpContext http, CancellationToken ct)
     {
-        await using var uow = await db.BeginGlobalAsync(ct);
+        await using var uow = await db.ReadGlobalAsync(ct);
         var counties = (await uow.QueryAsync<(string Code, string Name)>("SELECT code, name FROM counties ORDER BY code", ct: ct)).ToArray();
         var municipalities = (await uow.QueryAsync<(string Code, string Name, string CountyCode)>(
             "SELECT code, name, county_code FROM municipalities ORDER BY code", ct: ct)).ToLookup(m => m.CountyCode);

@@ -61,7 +61,7 @@ public static class TenantsApi
 
     static async Task<Ok<TenantSummary[]>> ListTenants(Db db, CancellationToken ct)
     {
-        await using var uow = await db.BeginGlobalAsync(ct);
+        await using var uow = await db.ReadGlobalAsync(ct);
         var rows = await uow.QueryAsync<TenantSummary>(
             "SELECT id, slug, name, is_active AS IsActive, updated_at AS UpdatedAt FROM tenants ORDER BY id", ct: ct);
         return TypedResults.Ok(rows.ToArray());
@@ -99,7 +99,7 @@ public static class TenantsApi
 
     static async Task<Ok<TenantSettings>> GetSettings(Db db, CancellationToken ct)
     {
-        await using var uow = await db.BeginAsync(ct);
+        await using var uow = await db.ReadAsync(ct);
         return TypedResults.Ok(await uow.QuerySingleAsync<TenantSettings>(SelectSettings, ct: ct));
     }
 
