@@ -13,8 +13,9 @@ using VagaVaraDigital.Api.Identity;
 //   with    — the full tenancy pipeline: path resolution → PathBase, tenant access checks, a unit of work
 //             with set_config('app.tenant_id') and row-level security, as the application role
 //             (GET /t/uppsala/api/audit?limit=50);
-//   without — a bare endpoint at the front of the pipeline running the same SELECT with an explicit
-//             WHERE tenant_id = '03' as a role that bypasses RLS, no transaction, no tenant resolution.
+//   without — the same application pipeline (no tenant in the address, so resolution and tenant checks do
+//             nothing), ending in a bare handler that runs the same SELECT with an explicit
+//             WHERE tenant_id = '03' as a role that bypasses RLS: no tenant, no RLS, no transaction.
 // Rounds alternate (A B A B …) so noise hits both; we report medians and the throughput ratio.
 //
 // Usage: VVD_BENCH_POSTGRES="Host=…;Username=postgres;Database=postgres" dotnet run -c Release -- [seconds] [rounds] [concurrency]
@@ -119,7 +120,7 @@ async Task<double> RunAsync(string url, double duration)
     return count / stop.Elapsed.TotalSeconds;
 }
 
-/// <summary>The real app, plus a bench identity (CountyAdmin of 03) and the bare baseline endpoint.</summary>
+/// <summary>The real app, plus a bench identity (CountyAdmin of 03) and the baseline handlers behind its pipeline.</summary>
 // Any type of the API assembly names its entry point (our own top-level Program hides the API's).
 sealed class BenchFactory(DatabaseOptions options, NpgsqlDataSource bypass) : WebApplicationFactory<Db>
 {
@@ -141,11 +142,21 @@ sealed class BenchFactory(DatabaseOptions options, NpgsqlDataSource bypass) : We
         {
             app.Use(async (ctx, nextMiddleware) =>
             {
+                ctx.User = new ClaimsPrincipal(new ClaimsIdentity(
+                    [new Claim(ClaimTypes.NameIdentifier, "bench"), new Claim(ClaimTypes.Role, Roles.CountyAdmin), new Claim(VvdClaims.Tenant, "03")],
+                    "Bench"));
+                await nextMiddleware(ctx);
+            });
+            next(app);
+            // After the whole application pipeline (observability, security headers, tenant resolution, routing,
+            // authentication, authorization): requests that matched no endpoint end here.
+            app.Use(async (ctx, nextMiddleware) =>
+            {
                 if (ctx.Request.Path.StartsWithSegments("/bench/audit-rls-only"))
                 {
-                    // Diagnostic: the database side of tenancy only (transaction, SET LOCAL, RLS), no HTTP pipeline.
+                    // Diagnostic: the database side of tenancy (a read unit: tenant scope + RLS) without the tenant endpoint.
                     var db = ctx.RequestServices.GetRequiredService<Db>();
-                    await using var uow = await db.BeginForTenantAsync("03", ctx.RequestAborted);
+                    await using var uow = await db.ReadForTenantAsync("03", ctx.RequestAborted);
                     var rows = await uow.QueryAsync<dynamic>("""
                         SELECT id, occurred_at AS OccurredAt, actor_id AS ActorId, actor_name AS ActorName, action, target,
                                details::text AS Details, correlation_id AS CorrelationId
@@ -166,12 +177,8 @@ sealed class BenchFactory(DatabaseOptions options, NpgsqlDataSource bypass) : We
                     await ctx.Response.WriteAsJsonAsync(new { items = rows.Take(take) });
                     return;
                 }
-                ctx.User = new ClaimsPrincipal(new ClaimsIdentity(
-                    [new Claim(ClaimTypes.NameIdentifier, "bench"), new Claim(ClaimTypes.Role, Roles.CountyAdmin), new Claim(VvdClaims.Tenant, "03")],
-                    "Bench"));
                 await nextMiddleware(ctx);
             });
-            next(app);
         };
     }
 }
