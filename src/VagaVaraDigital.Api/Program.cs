@@ -6,6 +6,7 @@ using VagaVaraDigital.Api.Features.Reach;
 using VagaVaraDigital.Api.Features.Invitees;
 using VagaVaraDigital.Api.Features.Invitations;
 using VagaVaraDigital.Api.Features.PublicPages;
+using VagaVaraDigital.Api.Features.Identity;
 using VagaVaraDigital.Api.Features.Reference;
 using VagaVaraDigital.Api.Features.Tenants;
 using VagaVaraDigital.Api.Features.Webcasts;
@@ -22,13 +23,16 @@ builder.Services.AddPlatformServices(builder.Configuration);   // Hosting/Platfo
 var app = builder.Build();
 app.MigrateOnStartupIfConfigured();
 
-// Pipeline: correlation + problems → headers → tenant (host/path → PathBase) → routing → auth → tenant checks
+// Pipeline: correlation + problems → headers → tenant (host/path → PathBase) → routing → rate limits → auth
+// (cookie or bearer) → antiforgery for the cookie session → tenant checks → policies
 app.UseObservability();
 app.UseProcessRole();          // --role worker: health endpoints only
 app.UseSecurityHeaders();
 app.UseTenantResolution();
 app.UseRouting();
+app.UseRateLimiter();
 app.UseAuthentication();
+app.UseSessionAntiforgery();
 app.UseTenantAccess();
 app.UseAuthorization();
 
@@ -45,6 +49,8 @@ app.MapWebcastEndpoints();
 app.MapInvitationEndpoints();
 app.MapAttendanceEndpoints();
 app.MapPublicPages();
+app.MapSignInEndpoints();
+app.MapUserEndpoints();
 
 app.Run();
 

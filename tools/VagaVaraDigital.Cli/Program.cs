@@ -13,6 +13,7 @@ public static class VvdProgram
         var root = new RootCommand("vvd — Våga vara digital: drift och data");
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(SeedDemoCommand.Create());
+        root.Subcommands.Add(CreateUserCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -66,6 +66,7 @@ public static partial class DemoData
         return
         [
             new("Aktiverar alla 21 län", ct => ActivateTenants(db, ct)),
+            new("Demoanvändare, en per roll", ct => DemoUsersStep(services, ct)),
         ];
     }
 

@@ -5,6 +5,7 @@ using VagaVaraDigital.Api.Features.Health;
 using VagaVaraDigital.Api.Features.Invitees;
 using VagaVaraDigital.Api.Features.Reach;
 using VagaVaraDigital.Api.Features.Webcasts;
+using VagaVaraDigital.Api.Features.Identity;
 using VagaVaraDigital.Api.Identity;
 using VagaVaraDigital.Api.Jobs;
 using VagaVaraDigital.Api.Tenancy;
@@ -23,7 +24,7 @@ public static class PlatformServices
         services.AddSingleton(TimeProvider.System);
         services.AddData(configuration);
         services.AddTenancy(configuration);
-        services.AddPlatformIdentity();
+        services.AddPlatformIdentity(configuration);
         services.AddApiDocs();
         services.AddHealth();
         services.AddJobs(configuration);
@@ -34,6 +35,8 @@ public static class PlatformServices
         services.AddReach();
         services.AddWebcasts();
         services.AddAttendance();
+        services.AddSignIn();
+        services.AddSso();
         return services;
     }
 }

@@ -81,9 +81,24 @@ public static class TwoTenants
                                              municipalities_total, municipalities_covered)
                 VALUES (@tenant, DATE '2026-11-01', 100, 1, 1, 1, 1, 8, 1)
                 """, new { tenant });
+            // Identity: a municipal SSO provider with one domain, and (global table, app-enforced) a user of the tenant.
+            var providerId = await conn.ExecuteScalarAsync<Guid>("""
+                INSERT INTO sso_providers (tenant_id, display_name, issuer, client_id) VALUES (@tenant, @marker, 'https://idp.' || @marker || '.se/', @marker)
+                RETURNING id
+                """, new { tenant, marker });
+            await conn.ExecuteAsync("""
+                INSERT INTO sso_provider_domains (domain, tenant_id, provider_id, municipality_code) VALUES (@domain, @tenant, @providerId, @municipality)
+                """, new { domain = $"{marker}.kommun.se", tenant, providerId, municipality });
+            var userId = Guid.NewGuid().ToString();
+            await conn.ExecuteAsync("""
+                INSERT INTO "AspNetUsers" ("Id", "Role", "TenantId", "DisplayName", "IsDemo", "IsActive", "CreatedAt", "UserName", "NormalizedUserName",
+                  "Email", "NormalizedEmail", "EmailConfirmed", "SecurityStamp", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
+                VALUES (@userId, 'CountyEditor', @tenant, @marker, false, true, now(), @email, upper(@email), @email, upper(@email), true, @marker, false, false, true, 0)
+                """, new { userId, tenant, marker, email = $"{marker}@lansstyrelsen.se" });
             if (tenant == B)
             {
                 BIds.Add(importBatchId.ToString());
+                BIds.AddRange([providerId.ToString(), userId]);
                 BIds.AddRange([inviteeId.ToString(), webcastId.ToString(), invitationId.ToString(), attendanceId.ToString(), importId.ToString(),
                     outboxId.ToString(System.Globalization.CultureInfo.InvariantCulture), Token(tenant)]);
             }

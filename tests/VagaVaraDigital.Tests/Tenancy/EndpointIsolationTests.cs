@@ -43,7 +43,7 @@ public sealed partial class EndpointIsolationTests : ApiTest
             {
                 var client = App.ClientAs(role, TwoTenants.A, TwoTenants.AMunicipality, tenantSlug: TwoTenants.BSlug);
                 using var response = await client.SendAsync(Request(endpoint.Method, url.TrimStart('/')));
-                var body = await response.Content.ReadAsStringAsync();
+                var body = WithoutEcho(await response.Content.ReadAsStringAsync());
                 Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), $"{role} {endpoint.Method} {url}: {body}");
                 Assert.That(body, Does.Not.Contain(TwoTenants.BMarker));
             }
@@ -60,7 +60,7 @@ public sealed partial class EndpointIsolationTests : ApiTest
             {
                 var client = App.ClientAs(role, TwoTenants.A, TwoTenants.AMunicipality, tenantSlug: TwoTenants.ASlug);
                 using var response = await client.SendAsync(Request(endpoint.Method, url.TrimStart('/')));
-                var body = await response.Content.ReadAsStringAsync();
+                var body = WithoutEcho(await response.Content.ReadAsStringAsync());
                 Assert.That((int)response.StatusCode, Is.LessThan(500), $"{role} {endpoint.Method} {url}: {body}");
                 Assert.That(body, Does.Not.Contain(TwoTenants.BMarker), $"{role} {endpoint.Method} {url}");
             }
@@ -90,6 +90,12 @@ public sealed partial class EndpointIsolationTests : ApiTest
         return TwoTenants.BIds.Append("1").Append(Guid.Empty.ToString())
             .Select(id => Parameter().Replace(route, id)).Distinct();
     }
+
+    /// <summary>A problem's "instance" echoes the request path, which carries B's ids on purpose: not a leak.</summary>
+    static string WithoutEcho(string body) => Instance().Replace(body, "");
+
+    [GeneratedRegex("\"instance\":\"[^\"]*\"")]
+    private static partial Regex Instance();
 
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex Parameter();

@@ -15,6 +15,13 @@ public sealed class RowLevelSecurityTests : ApiTest
         "tenants", // read to resolve a tenant before any tenant scope exists
         "seed_runs", // which one-time seeds have run
         "reach_national_settings", // the national reach target (one row, set by SystemAdmin)
+        // Identity (docs/decisions/0011): read at sign-in and by the token endpoint before a tenant is known; a
+        // user's tenant is a column ("TenantId") the application checks (UsersApi, TenantAccessMiddleware).
+        "AspNetUsers", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserTokens",
+        "OpenIddictApplications", "OpenIddictAuthorizations", "OpenIddictScopes", "OpenIddictTokens", // machine clients are national
+        "DataProtectionKeys", // one key ring for the platform
+        "auth_sessions", // the session cookie is read before the tenant is resolved
+        "oidc_keys", // one issuer for the platform
     ];
 
     static async Task<string[]> TablesAsync(NpgsqlConnection conn, bool tenantOwned) => (await conn.QueryAsync<string>("""

@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Features.Audit;
+using VagaVaraDigital.Api.Features.Email;
+using VagaVaraDigital.Api.Identity;
+using VagaVaraDigital.Api.Identity.Store;
+
+namespace VagaVaraDigital.Api.Features.Identity;
+
+/// <summary>
+/// What the account endpoints share: invitation and reset links (sent through the e-mail outbox), and the
+/// security audit of sign-ins, refusals and user changes (in the user's tenant; cross-tenant accounts have no
+/// tenant audit log and are logged as security events with ids only).
+/// </summary>
+public sealed class Accounts(UserManager<PlatformUser> users, Db db, AuditLog audit, IOptions<PlatformIdentityOptions> options,
+    IHttpContextAccessor http, ILogger<Accounts> logger)
+{
+    public const string InvitationPurpose = "invitation";
+
+    public string Origin
+    {
+        get
+        {
+            if (options.Value.PublicOrigin.Length > 0) return options.Value.PublicOrigin.TrimEnd('/');
+            var request = http.HttpContext?.Request ?? throw new InvalidOperationException("Identity:PublicOrigin is needed outside a request.");
+            return $"{request.Scheme}://{request.Host}";
+        }
+    }
+
+    public async Task<string> InvitationLinkAsync(PlatformUser user)
+    {
+        var token = await users.GenerateUserTokenAsync(user, InvitationTokenProvider.TokenName, InvitationPurpose);
+        return $"{Origin}/konto/aktivera?anvandare={Uri.EscapeDataString(user.Id)}&kod={Uri.EscapeDataString(token)}";
+    }
+
+    public async Task<string> PasswordResetLinkAsync(PlatformUser user)
+    {
+        var token = await users.GeneratePasswordResetTokenAsync(user);
+        return $"{Origin}/konto/nytt-losenord?anvandare={Uri.EscapeDataString(user.Id)}&kod={Uri.EscapeDataString(token)}";
+    }
+
+    /// <summary>
+    /// Queues the e-mail in the user's tenant. Returns false for an account without a tenant (SystemAdmin,
+    /// NationalViewer): the outbox is per tenant, so the caller hands the link over another way.
+    /// </summary>
+    public async Task<bool> EnqueueAsync(PlatformUser user, string kind, string link, CancellationToken ct)
+    {
+        if (user.TenantId is null || user.Email is null) return false;
+        await using var uow = await db.BeginForTenantAsync(user.TenantId, ct);
+        await Outbox.EnqueueAsync(uow, new OutboxMessage(kind, $"user:{user.Id}:{kind}:{user.SecurityStamp}", user.Email,
+            UserId: user.Id, Payload: new { link, role = user.Role, displayName = user.DisplayName }), ct);
+        await uow.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>Audit entry in the user's tenant (or a security log line for cross-tenant accounts).</summary>
+    public async Task AuditAsync(PlatformUser? user, string action, object? details = null, CancellationToken ct = default, string? tenantId = null)
+    {
+        tenantId ??= user?.TenantId;
+        if (tenantId is null)
+        {
+            logger.LogInformation("Security event {Action} for user {UserId}", action, user?.Id ?? "unknown");
+            return;
+        }
+        await using var uow = await db.BeginForTenantAsync(tenantId, ct);
+        await audit.RecordForTenantAsync(uow, tenantId, action, user is null ? null : $"user:{user.Id}", details, ct);
+        await uow.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Web;
+using Dapper;
+using VagaVaraDigital.Api.Identity;
+using VagaVaraDigital.Tests.Infrastructure;
+
+namespace VagaVaraDigital.Tests.Identity;
+
+/// <summary>Accounts by invitation only, NIST-style passwords, password reset by e-mail, and who may manage whom.</summary>
+public sealed class AccountTests : ApiTest
+{
+    static async Task<(string UserId, string Token)> LinkFromOutboxAsync(string kind, string email)
+    {
+        await using var conn = await Database.OpenSuperuserAsync();
+        var link = await conn.ExecuteScalarAsync<string>(
+            "SELECT payload->>'link' FROM email_outbox WHERE kind = @kind AND to_address = @email ORDER BY id DESC LIMIT 1", new { kind, email });
+        Assert.That(link, Is.Not.Null, $"a {kind} e-mail to {email} is queued");
+        var query = HttpUtility.ParseQueryString(new Uri(link!).Query);
+        return (query["anvandare"]!, query["kod"]!);
+    }
+
+    [Test]
+    public async Task CountyAdmin_invites_an_editor_who_sets_a_password_from_the_emailed_link_and_signs_in()
+    {
+        var admin = App.ClientAs("CountyAdmin", "03", tenantSlug: "uppsala");
+        using var invite = await admin.PostAsJsonAsync("api/tenant/users", new { email = "ny@lansstyrelsen.se", displayName = "Ny Handläggare", role = "CountyEditor" });
+        Assert.That(invite.StatusCode, Is.EqualTo(HttpStatusCode.Created), await invite.Content.ReadAsStringAsync());
+        var invited = await JsonAsync(invite);
+        Assert.That(invited.GetProperty("emailed").GetBoolean(), Is.True);
+        Assert.That(invited.GetProperty("activationLink").ValueKind, Is.EqualTo(JsonValueKind.Null), "the link goes by e-mail only");
+
+        var (userId, token) = await LinkFromOutboxAsync("user_invitation", "ny@lansstyrelsen.se");
+        var browser = new Browser(App);
+        await browser.SessionAsync();
+        using (var tooShort = await browser.PostAsync("/api/auth/invitations/accept", new { userId, token, password = "kort1234" }))
+        {
+            var problem = await AssertProblemAsync(tooShort, 400, "validation");
+            Assert.That(problem.GetProperty("errors").GetProperty("password")[0].GetString(), Does.Contain("minst 12"));
+        }
+        using (var common = await browser.PostAsync("/api/auth/invitations/accept", new { userId, token, password = "Lantmateriet2025!" }))
+            await AssertProblemAsync(common, 400, "validation");
+        using (var repeated = await browser.PostAsync("/api/auth/invitations/accept", new { userId, token, password = "abcabcabcabcabc" }))
+            await AssertProblemAsync(repeated, 400, "validation");
+        // No composition rules: a long lowercase passphrase with spaces is fine.
+        using (var ok = await browser.PostAsync("/api/auth/invitations/accept", new { userId, token, password = "glada ankor simmar i fyris" }))
+            Assert.That(ok.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await ok.Content.ReadAsStringAsync());
+        using (var again = await browser.PostAsync("/api/auth/invitations/accept", new { userId, token, password = "en annan lång fras här" }))
+            await AssertProblemAsync(again, 400, "invalid_link");
+
+        Assert.That(await browser.SignInAsync("ny@lansstyrelsen.se", "glada ankor simmar i fyris"), Is.EqualTo("signed_in"));
+        Assert.That((await browser.SessionAsync()).GetProperty("user").GetProperty("tenantId").GetString(), Is.EqualTo("03"));
+    }
+
+    [Test]
+    public async Task A_CountyAdmin_may_invite_only_CountyEditors_and_only_into_their_own_tenant()
+    {
+        var admin = App.ClientAs("CountyAdmin", "03", tenantSlug: "uppsala");
+        using var asAdmin = await admin.PostAsJsonAsync("api/tenant/users", new { email = "chef@lansstyrelsen.se", role = "CountyAdmin" });
+        using var national = await admin.PostAsJsonAsync("api/tenant/users", new { email = "lm@lantmateriet.se", role = "NationalViewer" });
+        using var system = await admin.PostAsJsonAsync("/api/system/users", new { email = "x@lansstyrelsen.se", role = "CountyEditor", tenantId = "01" });
+        using var otherTenant = await App.ClientAs("CountyAdmin", "03", tenantSlug: "stockholm")
+            .PostAsJsonAsync("api/tenant/users", new { email = "y@lansstyrelsen.se", role = "CountyEditor" });
+        using var editor = await App.ClientAs("CountyEditor", "03", tenantSlug: "uppsala")
+            .PostAsJsonAsync("api/tenant/users", new { email = "z@lansstyrelsen.se", role = "CountyEditor" });
+
+        await AssertProblemAsync(asAdmin, 400, "validation");
+        await AssertProblemAsync(national, 400, "validation");
+        Assert.That(system.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        await AssertProblemAsync(otherTenant, 403, "tenant_forbidden");
+        Assert.That(editor.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        await using var conn = await Database.OpenSuperuserAsync();
+        Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM \"AspNetUsers\""), Is.Zero, "nothing was created");
+    }
+
+    [Test]
+    public async Task A_CountyAdmin_sees_and_manages_only_their_tenants_accounts()
+    {
+        var mine = await TestUsers.CreateAsync(App, "mine@lansstyrelsen.se", Roles.CountyEditor, "03");
+        var theirs = await TestUsers.CreateAsync(App, "theirs@lansstyrelsen.se", Roles.CountyEditor, "01");
+        var national = await TestUsers.CreateAsync(App, "lm@lantmateriet.se", Roles.NationalViewer);
+        var admin = App.ClientAs("CountyAdmin", "03", tenantSlug: "uppsala");
+
+        var list = await GetJsonAsync(admin, "api/tenant/users");
+        using var offTheirs = await admin.PutAsJsonAsync($"api/tenant/users/{theirs.Id}/active", new { isActive = false });
+        using var offNational = await admin.PutAsJsonAsync($"api/tenant/users/{national.Id}/active", new { isActive = false });
+        using var offMine = await admin.PutAsJsonAsync($"api/tenant/users/{mine.Id}/active", new { isActive = false });
+
+        Assert.That(list.EnumerateArray().Select(u => u.GetProperty("email").GetString()), Is.EqualTo(new[] { "mine@lansstyrelsen.se" }));
+        await AssertProblemAsync(offTheirs, 404, "not_found");
+        await AssertProblemAsync(offNational, 404, "not_found");
+        Assert.That(offMine.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await using var conn = await Database.OpenSuperuserAsync();
+        Assert.That(await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM \"AspNetUsers\" WHERE \"IsActive\""), Is.EqualTo(2));
+        Assert.That(await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log WHERE action = 'user.deactivated' AND tenant_id = '03'"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task SystemAdmin_invites_a_NationalViewer_and_gets_the_link_to_hand_over()
+    {
+        using var invite = await App.ClientAs("SystemAdmin").PostAsJsonAsync("/api/system/users",
+            new { email = "lm@lantmateriet.se", role = "NationalViewer", displayName = "Lantmäteriet" });
+        Assert.That(invite.StatusCode, Is.EqualTo(HttpStatusCode.Created), await invite.Content.ReadAsStringAsync());
+        var json = await JsonAsync(invite);
+        Assert.That(json.GetProperty("emailed").GetBoolean(), Is.False, "the e-mail outbox is per tenant");
+        var query = HttpUtility.ParseQueryString(new Uri(json.GetProperty("activationLink").GetString()!).Query);
+
+        var browser = new Browser(App);
+        await browser.SessionAsync();
+        using var accept = await browser.PostAsync("/api/auth/invitations/accept",
+            new { userId = query["anvandare"], token = query["kod"], password = "statistik över hela landet" });
+        Assert.That(accept.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await accept.Content.ReadAsStringAsync());
+        Assert.That(await browser.SignInAsync("lm@lantmateriet.se", "statistik över hela landet"), Is.EqualTo("mfa_enrolment_required"));
+    }
+
+    [Test]
+    public async Task Password_reset_by_email_replaces_the_password_and_says_nothing_about_unknown_addresses()
+    {
+        await TestUsers.CreateAsync(App, "glomsk@lansstyrelsen.se", Roles.CountyEditor, "03");
+        var browser = new Browser(App);
+        await browser.SessionAsync();
+        using (var unknown = await browser.PostAsync("/api/auth/password/forgot", new { email = "ingen@lansstyrelsen.se" }))
+            Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        using (var known = await browser.PostAsync("/api/auth/password/forgot", new { email = "glomsk@lansstyrelsen.se" }))
+            Assert.That(known.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+
+        var (userId, token) = await LinkFromOutboxAsync("password_reset", "glomsk@lansstyrelsen.se");
+        using (var tampered = await browser.PostAsync("/api/auth/password/reset", new { userId, token = token + "x", password = "ett helt nytt lösenord" }))
+            await AssertProblemAsync(tampered, 400, "invalid_link");
+        using (var reset = await browser.PostAsync("/api/auth/password/reset", new { userId, token, password = "ett helt nytt lösenord" }))
+            Assert.That(reset.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await reset.Content.ReadAsStringAsync());
+
+        using (var old = await browser.PostAsync("/api/auth/sign-in", new { email = "glomsk@lansstyrelsen.se", password = TestUsers.Password }))
+            await AssertProblemAsync(old, 401, "sign_in_failed");
+        Assert.That(await browser.SignInAsync("glomsk@lansstyrelsen.se", "ett helt nytt lösenord"), Is.EqualTo("signed_in"));
+        await using var conn = await Database.OpenSuperuserAsync();
+        Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM email_outbox WHERE kind = 'password_reset'"), Is.EqualTo(1),
+            "only the known address got an e-mail");
+    }
+}
