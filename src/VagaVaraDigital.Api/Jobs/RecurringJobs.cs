@@ -36,6 +36,8 @@ public static class RecurringJobs
         RecurringJobDefinition.ForEachTenant<Features.Email.OutboxHousekeepingJob>("email.outbox-housekeeping", "30 3 * * *"),
         // reach (Features/Reach): nightly snapshot of each tenant's figures
         RecurringJobDefinition.ForEachTenant<Features.Reach.ReachSnapshots>(Features.Reach.ReachSnapshots.JobId, Features.Reach.ReachSnapshots.Cron),
+        // webcasts (Features/Webcasts): scheduled → live → completed by time; acceptances without attendance → absent
+        RecurringJobDefinition.ForEachTenant<Features.Webcasts.WebcastLifecycle>(Features.Webcasts.WebcastLifecycle.JobId, Features.Webcasts.WebcastLifecycle.Cron),
     ];
 }
 

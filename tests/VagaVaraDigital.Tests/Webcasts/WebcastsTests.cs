@@ -110,10 +110,9 @@ public sealed class WebcastsTests : WebcastTest
         var anna = await TokenOfAsync(id, "anna@uppsala.se");
         using (var r = await Public().PostAsJsonAsync($"api/public/rsvp/{anna}", new { answer = "accept" })) Assert.That((int)r.StatusCode, Is.EqualTo(200));
         var annaId = await ScalarAsync<Guid>("SELECT id FROM invitations WHERE token = @anna", new { anna });
-        await ExecAsync($"""
-            INSERT INTO email_outbox (tenant_id, kind, idempotency_key, invitation_id, to_address, due_at)
-            VALUES ('{A}', 'reminder', '{annaId}:reminder:1440:v1', '{annaId}', 'anna@uppsala.se', now() + interval '10 days')
-            """);
+        var before = await OutboxAsync("reminder");
+        Assert.That(before, Is.Not.Empty.And.All.Matches<OutboxRow>(r => r.Status == "pending" && r.IdempotencyKey.EndsWith(":v1")),
+            "accepting schedules reminders (Features/Email)");
 
         using var moved = await staff.PostAsJsonAsync($"api/webcasts/{id}/reschedule", new { startsAt = LocalInDays(20, 13) });
         var body = await JsonAsync(moved);
@@ -125,7 +124,11 @@ public sealed class WebcastsTests : WebcastTest
         var annaNotice = notices.Single(n => n.ToAddress == "anna@uppsala.se");
         var ics = AttachmentOf(annaNotice);
         Assert.That(ics, Does.Contain("SEQUENCE:2").And.Contain($"UID:invitation-{annaId}@vagavaradigital.se").And.Contain("TZID:Europe/Stockholm"));
-        Assert.That((await OutboxAsync("reminder")).Single().Status, Is.EqualTo("cancelled"), "the reminder of the old time is stopped");
+        var reminders = await OutboxAsync("reminder");
+        Assert.That(reminders.Where(r => r.IdempotencyKey.EndsWith(":v1")).Select(r => r.Status), Has.All.EqualTo("cancelled"),
+            "the reminders of the old time are stopped");
+        Assert.That(reminders.Where(r => r.IdempotencyKey.EndsWith(":v2")).Select(r => r.Status), Is.Not.Empty.And.All.EqualTo("pending"),
+            "and planned for the new time");
 
         using var same = await staff.PostAsJsonAsync($"api/webcasts/{id}/reschedule", new { startsAt = LocalInDays(20, 13) });
         await AssertProblemAsync(same, 409, "same_time");
@@ -141,11 +144,7 @@ public sealed class WebcastsTests : WebcastTest
         await InviteAsync(staff, id);
         var anna = await TokenOfAsync(id, "anna@uppsala.se");
         using (await Public().PostAsJsonAsync($"api/public/rsvp/{anna}", new { answer = "accept" })) { }
-        var annaId = await ScalarAsync<Guid>("SELECT id FROM invitations WHERE token = @anna", new { anna });
-        await ExecAsync($"""
-            INSERT INTO email_outbox (tenant_id, kind, idempotency_key, invitation_id, to_address, due_at)
-            VALUES ('{A}', 'reminder', '{annaId}:reminder:60:v1', '{annaId}', 'anna@uppsala.se', now() + interval '10 days')
-            """);
+        Assert.That(await OutboxAsync("reminder"), Is.Not.Empty);
 
         using var cancelled = await staff.PostAsync($"api/webcasts/{id}/cancel", null);
         var body = await JsonAsync(cancelled);
@@ -155,7 +154,8 @@ public sealed class WebcastsTests : WebcastTest
         Assert.That(notices.Select(n => n.ToAddress), Is.EquivalentTo(new[] { "anna@uppsala.se", "bo@uppsala.se" }));
         var ics = AttachmentOf(notices.Single(n => n.ToAddress == "anna@uppsala.se"));
         Assert.That(ics, Does.Contain("METHOD:CANCEL").And.Contain("STATUS:CANCELLED").And.Contain("SEQUENCE:2"));
-        Assert.That((await OutboxAsync("reminder")).Single().Status, Is.EqualTo("cancelled"));
+        Assert.That((await OutboxAsync("reminder")).Select(r => r.Status), Has.All.EqualTo("cancelled"), "no reminders for a cancelled webcast");
+        Assert.That((await OutboxAsync("nudge")).Select(r => r.Status), Has.All.EqualTo("cancelled"), "nor nudges to Bo, who never answered");
 
         using var late = await Public().PostAsJsonAsync($"api/public/rsvp/{anna}", new { answer = "decline" });
         await AssertProblemAsync(late, 409, "rsvp_closed");

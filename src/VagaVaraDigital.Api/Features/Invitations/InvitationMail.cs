@@ -61,6 +61,6 @@ public sealed class InvitationMail(PublicLinks links, TimeProvider time)
             attachments,
         };
         return Outbox.EnqueueAsync(uow, new OutboxMessage(kind, $"{r.InvitationId}:{kind}:{keySuffix}", r.Email, r.InvitationId,
-            Payload: payload), ct);
+            Payload: payload, WebcastId: w.Id), ct);
     }
 }

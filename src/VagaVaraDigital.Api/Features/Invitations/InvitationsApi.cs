@@ -1,6 +1,9 @@
+using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Audit;
+using VagaVaraDigital.Api.Features.Email;
+using VagaVaraDigital.Api.Features.Invitees;
 using VagaVaraDigital.Api.Features.Webcasts;
 using VagaVaraDigital.Api.Hosting;
 using VagaVaraDigital.Api.Identity;
@@ -16,10 +19,13 @@ namespace VagaVaraDigital.Api.Features.Invitations;
 public static class InvitationsApi
 {
     /// <summary>The audience. Empty lists mean "all"; with every list null the webcast's own audience is used.</summary>
-    public sealed record AudienceFilter(string[]? Municipalities, string[]? RoleCategories, string[]? Tags, bool? Send = null);
+    /// <param name="Municipalities">Municipality codes, or "lansstyrelsen" for the county board's own people.</param>
+    /// <param name="Search">Free text over name, e-mail and title (the invitation list's search).</param>
+    /// <param name="Send">Queue the invitation e-mails now (default true).</param>
+    public sealed record AudienceFilter(string[]? Municipalities, string[]? RoleCategories, string[]? Tags, string? Search = null, bool? Send = null);
 
     public sealed record AudiencePreview(int Matching, int AlreadyInvited, int NewInvitations, int ExcludedOptedOutOrErased,
-        string[] Municipalities, string[] RoleCategories, string[] Tags);
+        string[] Municipalities, string[] RoleCategories, string[] Tags, string? Search);
 
     public sealed record InvitationResult(int Created, int AlreadyInvited, int Queued);
 
@@ -50,25 +56,24 @@ public static class InvitationsApi
         return app;
     }
 
-    sealed record Audience(string[] Municipalities, string[] RoleCategories, string[] Tags);
+    sealed record Audience(string[] Municipalities, string[] RoleCategories, string[] Tags, string? Search)
+    {
+        /// <summary>The invitation list's own filter (Features/Invitees), so an audience means what the list shows.</summary>
+        public InviteeFilter ToFilter(IReadOnlyList<string>? statuses = null) => new()
+        {
+            Municipalities = Municipalities, RoleCategories = RoleCategories, Tags = Tags, Search = Search, Statuses = statuses ?? [],
+        };
+    }
 
     static Audience Resolve(AudienceFilter f, WebcastRow w) =>
-        f.Municipalities is null && f.RoleCategories is null && f.Tags is null
-            ? new Audience(w.AudienceMunicipalities, w.AudienceRoleCategories, [])
-            : new Audience(Clean(f.Municipalities), Clean(f.RoleCategories), Clean(f.Tags));
+        f.Municipalities is null && f.RoleCategories is null && f.Tags is null && string.IsNullOrWhiteSpace(f.Search)
+            ? new Audience(w.AudienceMunicipalities, w.AudienceRoleCategories, [], null)
+            : new Audience(Clean(f.Municipalities), Clean(f.RoleCategories), Clean(f.Tags), string.IsNullOrWhiteSpace(f.Search) ? null : f.Search.Trim());
 
     static string[] Clean(string[]? values) =>
         (values ?? []).Select(v => v?.Trim() ?? "").Where(v => v.Length > 0).Distinct().Order().ToArray();
 
-    // A small audience query of our own (the invitees feature exposes no filter yet); it reads only the columns
-    // of the 0200 contract. Eligible = active, has an e-mail address, still in office.
-    const string Matches = """
-        FROM invitees v
-        WHERE (cardinality(@Municipalities::text[]) = 0 OR v.municipality_code = ANY(@Municipalities))
-          AND (cardinality(@RoleCategories::text[]) = 0 OR v.role_category = ANY(@RoleCategories))
-          AND (cardinality(@Tags::text[]) = 0 OR v.tags && @Tags::text[])
-        """;
-    const string Eligible = " AND v.status = 'active' AND v.email IS NOT NULL AND NOT v.no_longer_in_office";
+    static readonly string CanBeInvited = InviteeRules.CanBeInvitedSql("v");
 
     static async Task<Results<Ok<AudiencePreview>, ProblemHttpResult>> Preview(Guid webcastId, AudienceFilter filter, Db db, CancellationToken ct)
     {
@@ -76,15 +81,17 @@ public static class InvitationsApi
         var w = await WebcastsApi.FindAsync(uow, webcastId, forUpdate: false, ct);
         if (w is null) return WebcastsApi.WebcastNotFound();
         var a = Resolve(filter, w);
+        var p = new DynamicParameters(new { webcastId });
+        var where = a.ToFilter([InviteeStatus.Active, InviteeStatus.OptedOut, InviteeStatus.Erased]).ToSql("v", p);
         var counts = await uow.QuerySingleAsync<(long Matching, long Already, long Excluded)>($"""
-            SELECT count(*) FILTER (WHERE v.status = 'active' AND v.email IS NOT NULL AND NOT v.no_longer_in_office),
-                   count(*) FILTER (WHERE v.status = 'active' AND v.email IS NOT NULL AND NOT v.no_longer_in_office
+            SELECT count(*) FILTER (WHERE {CanBeInvited}),
+                   count(*) FILTER (WHERE {CanBeInvited}
                                     AND EXISTS (SELECT FROM invitations i WHERE i.webcast_id = @webcastId AND i.invitee_id = v.id)),
                    count(*) FILTER (WHERE v.status <> 'active')
-            {Matches}
-            """, new { webcastId, a.Municipalities, a.RoleCategories, a.Tags }, ct);
+            FROM invitees v WHERE {where}
+            """, p, ct);
         return TypedResults.Ok(new AudiencePreview((int)counts.Matching, (int)counts.Already, (int)(counts.Matching - counts.Already),
-            (int)counts.Excluded, a.Municipalities, a.RoleCategories, a.Tags));
+            (int)counts.Excluded, a.Municipalities, a.RoleCategories, a.Tags, a.Search));
     }
 
     static async Task<Results<Ok<InvitationResult>, ProblemHttpResult>> Invite(Guid webcastId, AudienceFilter filter, Db db,
@@ -97,13 +104,14 @@ public static class InvitationsApi
             return Problems.Conflict("webcast_not_open", "Det går inte att bjuda in till den här webbsändningen",
                 w.Status == "draft" ? "Publicera webbsändningen först." : "Den har redan börjat, är avslutad eller inställd.");
         var a = Resolve(filter, w);
+        var p = new DynamicParameters(new { webcastId });
+        var where = a.ToFilter().ToSql("v", p);
         var candidates = (await uow.QueryAsync<Guid>($"""
-            SELECT v.id {Matches} {Eligible}
+            SELECT v.id FROM invitees v WHERE {where} AND {CanBeInvited}
               AND NOT EXISTS (SELECT FROM invitations i WHERE i.webcast_id = @webcastId AND i.invitee_id = v.id)
             ORDER BY v.id
-            """, new { webcastId, a.Municipalities, a.RoleCategories, a.Tags }, ct)).ToArray();
-        var matching = await uow.ExecuteScalarAsync<long>($"SELECT count(*) {Matches} {Eligible}",
-            new { a.Municipalities, a.RoleCategories, a.Tags }, ct);
+            """, p, ct)).ToArray();
+        var matching = await uow.ExecuteScalarAsync<long>($"SELECT count(*) FROM invitees v WHERE {where} AND {CanBeInvited}", p, ct);
 
         var tokens = candidates.Select(_ => InvitationTokens.New()).ToArray();
         var created = (await uow.QueryAsync<Guid>("""
@@ -125,9 +133,11 @@ public static class InvitationsApi
             {
                 if (await mail.EnqueueAsync(uow, "invitation", $"v{w.ScheduleVersion}", r, w, tenant.Tenant!.Slug, attachCalendar: false, ct)) queued++;
             }
+            // Nudges for those who do not answer (Features/Email's reminder policy).
+            await ReminderSchedule.RescheduleWebcastAsync(uow, webcastId, ct, time);
         }
         await audit.RecordAsync(uow, "invitations.created", $"webcast:{webcastId}",
-            new { created = created.Length, queued, a.Municipalities, a.RoleCategories, a.Tags }, ct);
+            new { created = created.Length, queued, a.Municipalities, a.RoleCategories, a.Tags, search = a.Search is not null }, ct);
         await uow.CommitAsync(ct);
         return TypedResults.Ok(new InvitationResult(created.Length, (int)matching - created.Length, queued));
     }

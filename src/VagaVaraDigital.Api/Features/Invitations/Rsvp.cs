@@ -101,6 +101,7 @@ public sealed class Rsvp(InvitationMail mail, TimeProvider time)
             await mail.EnqueueAsync(uow, seat ? "confirmation" : "waitlisted", $"v{webcast.ScheduleVersion}:{stamp}",
                 new InvitationMail.Recipient { InvitationId = view.InvitationId, Token = view.Token, Email = view.Email ?? "", Status = seat ? "accepted" : "waitlisted", InviteeStatus = view.InviteeStatus },
                 webcast, tenantSlug, attachCalendar: seat, ct);
+            await ReminderSchedule.ScheduleForInvitationAsync(uow, view.InvitationId, ct, time);
             return (seat ? Result.Accepted : Result.Waitlisted, await FindAsync(uow, token, ct));
         }
 
@@ -108,9 +109,8 @@ public sealed class Rsvp(InvitationMail mail, TimeProvider time)
         await uow.ExecuteAsync("""
             UPDATE invitations SET status = 'declined', responded_at = @now, updated_at = @now, waitlisted_at = NULL WHERE id = @id
             """, new { id = view.InvitationId, now }, ct);
-        // No reminders for someone who said no (the reminder schedule keys start with the invitation id).
-        await Outbox.CancelPendingAsync(uow, $"{view.InvitationId}:reminder", ct);
-        await Outbox.CancelPendingAsync(uow, $"{view.InvitationId}:nudge", ct);
+        // No reminders or nudges for someone who said no.
+        await ReminderSchedule.ScheduleForInvitationAsync(uow, view.InvitationId, ct, time);
         if (view.Status == "accepted") await PromoteAsync(uow, webcast, tenantSlug, ct);
         return (Result.Declined, await FindAsync(uow, token, ct));
     }
@@ -138,6 +138,7 @@ public sealed class Rsvp(InvitationMail mail, TimeProvider time)
         {
             await mail.EnqueueAsync(uow, "promoted", $"v{webcast.ScheduleVersion}:{stamp}", r, webcast, tenantSlug, attachCalendar: true, ct);
         }
+        foreach (var r in promoted) await ReminderSchedule.ScheduleForInvitationAsync(uow, r.InvitationId, ct, time);
         return promoted.Length;
     }
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Attendance;
+using VagaVaraDigital.Api.Jobs;
 
 namespace VagaVaraDigital.Api.Features.Webcasts;
 
@@ -9,8 +10,14 @@ namespace VagaVaraDigital.Api.Features.Webcasts;
 /// scheduled → live at the start, → completed at the end; when completed, acceptances without attendance
 /// become absent (and qualifying attendance makes attended). Idempotent: running twice changes nothing more.
 /// </summary>
-public sealed class WebcastLifecycle(Db db, TimeProvider time, AttendanceRecorder attendance)
+public sealed class WebcastLifecycle(Db db, TimeProvider time, AttendanceRecorder attendance) : ITenantJob
 {
+    /// <summary>The recurring job (Jobs/RecurringJobs.cs): every minute, once per active tenant.</summary>
+    public const string JobId = "webcasts.lifecycle";
+    public const string Cron = "* * * * *";
+
+    public Task RunAsync(string tenantId, CancellationToken ct) => RunForTenantAsync(tenantId, ct);
+
     public sealed record Result(int Live, int Completed, int InvitationsUpdated);
 
     public async Task<Result> RunForTenantAsync(string tenantId, CancellationToken ct = default)

@@ -147,7 +147,7 @@ public static class WebcastsApi
         if (municipalities.Length > 0)
         {
             var known = (await uow.QueryAsync<string>("SELECT code FROM municipalities WHERE county_code = @tenant AND code = ANY(@municipalities)",
-                new { tenant = uow.RequiredTenantId, municipalities }, ct)).ToHashSet();
+                new { tenant = uow.RequiredTenantId, municipalities }, ct)).Append(Invitees.InviteeFilter.CountyBoard).ToHashSet();
             var unknown = municipalities.Where(m => !known.Contains(m)).ToArray();
             if (unknown.Length > 0) errors["audienceMunicipalities"] = [$"Kommunerna finns inte i länet: {string.Join(", ", unknown)}."];
         }
@@ -325,6 +325,7 @@ public static class WebcastsApi
             """, new { id, start, duration }, ct);
         var moved = (await FindAsync(uow, id, false, ct))!;
         var notified = await NotifyEveryoneInvitedAsync(uow, moved, "reschedule", mail, tenant.Tenant!.Slug, ct);
+        await ReminderSchedule.RescheduleWebcastAsync(uow, id, ct, time);   // reminders and nudges of the new time
         await audit.RecordAsync(uow, "webcast.rescheduled", $"webcast:{id}",
             new { from = row.StartsAtUtc, to = moved.StartsAtUtc, scheduleVersion = moved.ScheduleVersion, notified }, ct);
         var shaped = (await ShapeAsync(uow, [moved], user, ct))[0];
@@ -334,7 +335,7 @@ public static class WebcastsApi
 
     /// <summary>Cancelled: schedule_version + 1, every pending message of its invitations stopped, cancellations sent.</summary>
     static async Task<Results<Ok<Webcast>, ProblemHttpResult>> Cancel(Guid id, Db db, CurrentUser user, AuditLog audit,
-        InvitationMail mail, ITenantContextAccessor tenant, CancellationToken ct)
+        InvitationMail mail, ITenantContextAccessor tenant, TimeProvider time, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
         var row = await FindAsync(uow, id, forUpdate: true, ct);
@@ -347,6 +348,7 @@ public static class WebcastsApi
             """, new { id }, ct);
         var cancelled = (await FindAsync(uow, id, false, ct))!;
         var notified = await NotifyEveryoneInvitedAsync(uow, cancelled, "cancellation", mail, tenant.Tenant!.Slug, ct);
+        await ReminderSchedule.RescheduleWebcastAsync(uow, id, ct, time);   // a cancelled webcast keeps no reminders
         await audit.RecordAsync(uow, "webcast.cancelled", $"webcast:{id}", new { notified }, ct);
         var shaped = (await ShapeAsync(uow, [cancelled], user, ct))[0];
         await uow.CommitAsync(ct);
