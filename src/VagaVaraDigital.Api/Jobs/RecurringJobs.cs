@@ -38,6 +38,8 @@ public static class RecurringJobs
         RecurringJobDefinition.ForEachTenant<Features.Reach.ReachSnapshots>(Features.Reach.ReachSnapshots.JobId, Features.Reach.ReachSnapshots.Cron),
         // webcasts (Features/Webcasts): scheduled → live → completed by time; acceptances without attendance → absent
         RecurringJobDefinition.ForEachTenant<Features.Webcasts.WebcastLifecycle>(Features.Webcasts.WebcastLifecycle.JobId, Features.Webcasts.WebcastLifecycle.Cron),
+        // invitees (Features/Invitees): GDPR retention purge, keeps anonymous counts
+        RecurringJobDefinition.ForEachTenant<Features.Invitees.InviteeRetention>(Features.Invitees.InviteeRetention.JobId, Features.Invitees.InviteeRetention.Cron),
     ];
 }
 

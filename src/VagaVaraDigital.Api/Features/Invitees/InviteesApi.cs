@@ -16,6 +16,7 @@ public static partial class InviteesApi
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<InviteeOptions>, ProductionSecretCheck>();
         services.AddSingleton<PersonKeys>();
+        services.AddScoped<InviteeRetention>();
         return services;
     }
 
