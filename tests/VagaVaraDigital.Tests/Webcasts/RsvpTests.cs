@@ -166,6 +166,39 @@ public sealed class RsvpTests : WebcastTest
     }
 
     [Test]
+    public async Task A_larger_capacity_promotes_the_waitlist_in_order_and_the_json_api_shows_the_invitation()
+    {
+        var staff = Staff();
+        var w = await CreateScheduledAsync(staff, capacity: 1);
+        var id = w.GetProperty("id").GetGuid();
+        foreach (var n in new[] { "a", "b", "c" }) await AddInviteeAsync($"{n}@uppsala.se");
+        await InviteAsync(staff, id);
+        foreach (var n in new[] { "a", "b", "c" })
+        {
+            using var r = await Public().PostAsJsonAsync($"api/public/rsvp/{await TokenOfAsync(id, $"{n}@uppsala.se")}", new { answer = "accept" });
+            Assert.That((int)r.StatusCode, Is.EqualTo(200));
+        }
+        var b = await TokenOfAsync(id, "b@uppsala.se");
+        var json = await GetJsonAsync(Public(), $"api/public/rsvp/{b}");
+        Assert.That(json.GetProperty("status").GetString(), Is.EqualTo("waitlisted"));
+        Assert.That(json.GetProperty("canChangeAnswer").GetBoolean(), Is.True);
+        Assert.That(json.GetProperty("tenantName").GetString(), Is.EqualTo("Länsstyrelsen i Uppsala län"));
+        Assert.That(json.GetProperty("webcast").GetProperty("startsAtLocal").GetString(), Does.Match(@"^\d{4}-\d\d-\d\dT10:00:00\+0[12]:00$"));
+
+        var body = new
+        {
+            title = w.GetProperty("title").GetString(), description = "", startsAt = w.GetProperty("startsAtLocal").GetString(),
+            durationMinutes = 60, platform = "teams", joinUrl = "https://teams.microsoft.com/l/meetup-join/abc", capacity = 2,
+        };
+        using (var put = await staff.PutAsJsonAsync($"api/webcasts/{id}", body)) Assert.That((int)put.StatusCode, Is.EqualTo(200), await put.Content.ReadAsStringAsync());
+        Assert.That(await StatusOfAsync(b), Is.EqualTo("accepted"), "first on the waitlist");
+        Assert.That(await StatusOfAsync(await TokenOfAsync(id, "c@uppsala.se")), Is.EqualTo("waitlisted"));
+
+        using var move = await staff.PutAsJsonAsync($"api/webcasts/{id}", body with { startsAt = LocalInDays(30) });
+        await AssertProblemAsync(move, 409, "use_reschedule");
+    }
+
+    [Test]
     public async Task Answers_close_at_the_start()
     {
         var (id, token) = await InvitedAsync();

@@ -230,21 +230,24 @@ public static class WebcastsApi
         if (row.Status is "completed" or "cancelled")
             return Problems.Conflict("webcast_closed", "Webbsändningen kan inte ändras", "Den är avslutad eller inställd.");
         var now = time.GetUtcNow().UtcDateTime;
-        // Outside a draft the start is moved only by reschedule; keep it as it is here.
+        // Outside a draft the start is moved only by reschedule (which tells everyone): a different time here is refused.
+        if (row.Status != "draft")
+        {
+            StockholmTime.Parsed? asked = string.IsNullOrWhiteSpace(input.StartsAt) ? null : StockholmTime.Parse(input.StartsAt);
+            var timeChanged = asked is { } a && (a.Outcome != StockholmTime.Outcome.Ok || a.Utc != row.StartsAtUtc);
+            if (timeChanged || (input.DurationMinutes != 0 && input.DurationMinutes != row.DurationMinutes))
+            {
+                return Problems.Conflict("use_reschedule", "Använd Flytta för att ändra tiden",
+                    "En planerad webbsändning flyttas med Flytta, så att alla inbjudna får besked.");
+            }
+        }
         var effective = row.Status == "draft" ? input : input with
         {
             StartsAt = StockholmTime.ToLocalIso(row.StartsAtUtc),
-            DurationMinutes = input.DurationMinutes == 0 ? row.DurationMinutes : input.DurationMinutes,
+            DurationMinutes = row.DurationMinutes,
         };
-        var (v, errors) = row.Status == "draft"
-            ? await ValidateAsync(uow, effective, now, ct)
-            : await ValidateAsync(uow, effective, DateTime.MinValue, ct);
+        var (v, errors) = await ValidateAsync(uow, effective, row.Status == "draft" ? now : DateTime.MinValue, ct);
         if (v is null) return Problems.Validation(errors);
-        if (row.Status != "draft" && (v.StartsAt != row.StartsAtUtc || v.DurationMinutes != row.DurationMinutes))
-        {
-            return Problems.Conflict("use_reschedule", "Använd Flytta för att ändra tiden",
-                "En planerad webbsändning flyttas med Flytta, så att alla inbjudna får besked.");
-        }
         await uow.ExecuteAsync("""
             UPDATE webcasts SET title = @Title, description = @Description, starts_at = @StartsAt, duration_minutes = @DurationMinutes,
                    platform = @Platform, join_url = @JoinUrl, recording_url = @RecordingUrl, capacity = @Capacity,
