@@ -64,6 +64,7 @@ echo "==> Demodata"
 DEMO_OUT=$($VVD seed-demo | tee /dev/stderr)
 
 export ASPNETCORE_URLS="http://127.0.0.1:$HTTP_PORT"
+export Identity__Issuer=${Identity__Issuer:-http://127.0.0.1:$HTTP_PORT/}
 export ASPNETCORE_CONTENTROOT="$ROOT/src/VagaVaraDigital.Api/bin/Release/net10.0"
 dotnet "$ROOT/src/VagaVaraDigital.Api/bin/Release/net10.0/VagaVaraDigital.Api.dll" &
 APP_PID=$!

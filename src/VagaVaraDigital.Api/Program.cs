@@ -51,6 +51,8 @@ app.MapAttendanceEndpoints();
 app.MapPublicPages();
 app.MapSignInEndpoints();
 app.MapUserEndpoints();
+app.MapConnectEndpoints();
+app.MapApiClientEndpoints();
 
 app.Run();
 

@@ -50,6 +50,8 @@ public sealed class PlatformFactory(TestDatabase? database, Action<IWebHostBuild
         builder.UseSetting("Jobs:Server", "false");
         // Every test signs in from the same (absent) client address: the rate-limit test sets its own small limit.
         builder.UseSetting("Identity:SignInPermitLimit", "1000000");
+        // The OpenID Connect issuer is fixed (it must not follow the /t/{slug} PathBase); the real-flow tests use HTTPS.
+        builder.UseSetting("Identity:Issuer", "https://localhost/");
         builder.ConfigureLogging(l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("VVD_TEST_LOG") is null ? LogLevel.Warning : LogLevel.Information));
         builder.ConfigureServices(services =>
         {
