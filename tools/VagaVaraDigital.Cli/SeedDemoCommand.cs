@@ -67,6 +67,7 @@ public static partial class DemoData
         [
             new("Aktiverar alla 21 län", ct => ActivateTenants(db, ct)),
             new("Demoanvändare, en per roll", ct => DemoUsersStep(services, ct)),
+            new("Webbsändningar och inbjudningar", ct => DemoWebcastsStep(db, ct)),
         ];
     }
 
