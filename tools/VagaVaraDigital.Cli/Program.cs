@@ -14,6 +14,7 @@ public static class VvdProgram
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(SeedDemoCommand.Create());
         root.Subcommands.Add(CreateUserCommand.Create());
+        root.Subcommands.Add(SeedBenchCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Features.Reach;
+using VagaVaraDigital.Api.Identity;
+using VagaVaraDigital.Cli;
+
+// Reach benchmark (issue 8) on the `vvd seed-bench` data set (seed 42): the national report and one county's report,
+//   SQL   — the report's SQL run directly as the application role (ReachReports.NationalSql in a plain transaction;
+//           ReachReports.CountySql in a transaction with set_config('app.tenant_id'), as the unit of work does),
+//   HTTP  — GET over real HTTP (Kestrel on loopback) through the whole pipeline, with caching off
+//           (Reach:CacheDuration = 0: every request computes the report from the data), and
+//   HTTP cached — the default 30-second cache (what users get; freshness ≤ 30 s).
+// One request at a time; rounds alternate SQL / HTTP so noise hits both. Reports median and p95 (ms) and
+// the ratio HTTP/SQL of the medians and of the p95s.
+//
+// Usage: VVD_BENCH_POSTGRES="Host=…;Username=postgres;Database=postgres" dotnet run -c Release -- [iterations] [rounds]
+//        (tools/bench-reach.sh starts a throwaway cluster). VVD_BENCH_DB=name reuses a seeded database.
+
+var super = Environment.GetEnvironmentVariable("VVD_BENCH_POSTGRES")
+    ?? throw new InvalidOperationException("Set VVD_BENCH_POSTGRES to a superuser connection string (tools/bench-reach.sh does).");
+var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 40;
+var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+
+var dbName = Environment.GetEnvironmentVariable("VVD_BENCH_DB") ?? "vvd_bench_reach";
+await using (var conn = new NpgsqlConnection(super))
+{
+    await conn.ExecuteAsync("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'vvd_owner') THEN CREATE ROLE vvd_owner LOGIN CREATEROLE; END IF; END $$;");
+    if (await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM pg_database WHERE datname = @dbName", new { dbName }) == 0)
+    {
+        await conn.ExecuteAsync($"CREATE DATABASE {dbName} OWNER vvd_owner");
+    }
+}
+var superDb = new NpgsqlConnectionStringBuilder(super) { Database = dbName }.ConnectionString;
+var options = new DatabaseOptions
+{
+    ConnectionString = new NpgsqlConnectionStringBuilder(superDb) { Username = "vvd_app", Password = null }.ConnectionString,
+    MigrationsConnectionString = new NpgsqlConnectionStringBuilder(superDb) { Username = "vvd_owner", Password = null }.ConnectionString,
+};
+Migrator.Migrate(options, NullLogger.Instance);
+await using var app = NpgsqlDataSource.Create(options.ConnectionString);
+await SeedBench.RunAsync(app, options.MigrationsConnectionString!, new BenchPlan(), Console.WriteLine, CancellationToken.None);
+
+await using (var conn = new NpgsqlConnection(superDb))
+{
+    var counts = await conn.QuerySingleAsync<(long, long, long, long, long)>("""
+        SELECT (SELECT count(*) FROM invitees), (SELECT count(*) FROM webcasts), (SELECT count(*) FROM invitations),
+               (SELECT count(*) FROM attendance), (SELECT count(DISTINCT municipality_code) FROM invitees)
+        """);
+    Console.WriteLine($"data set: invitees={counts.Item1} webcasts={counts.Item2} invitations={counts.Item3} attendance={counts.Item4} municipalities={counts.Item5}");
+}
+
+await using var uncached = new BenchFactory(options, cacheSeconds: 0);
+await using var cached = new BenchFactory(options, cacheSeconds: 30);
+using var http = Start(uncached);
+using var httpCached = Start(cached);
+
+var now = DateTimeOffset.UtcNow;
+string[] counties = ["03", "14"];   // Uppsala (8 municipalities, median size), Västra Götaland (49, the largest)
+var slugs = new Dictionary<string, string> { ["03"] = "uppsala", ["14"] = "vastra-gotaland" };
+
+async Task SqlNational()
+{
+    await using var conn = await app.OpenConnectionAsync();
+    await using var tx = await conn.BeginTransactionAsync();
+    var rows = (await conn.QueryAsync<FigureRow>(ReachReports.NationalSql, new { now }, tx)).AsList();
+    if (rows.Count < 300) throw new InvalidOperationException("national figures missing");
+    await tx.CommitAsync();
+}
+
+async Task SqlCounty(string tenant)
+{
+    await using var conn = await app.OpenConnectionAsync();
+    await using var tx = await conn.BeginTransactionAsync();
+    await conn.ExecuteAsync("SELECT set_config('app.tenant_id', @tenant, true)", new { tenant }, tx);
+    var rows = (await conn.QueryAsync<FigureRow>(ReachReports.CountySql, new { now, municipality = (string?)null }, tx)).AsList();
+    if (rows.Count < 10) throw new InvalidOperationException("county figures missing");
+    await tx.CommitAsync();
+}
+
+async Task Get(HttpClient client, string url, string role, string? tenant)
+{
+    using var request = new HttpRequestMessage(HttpMethod.Get, url);
+    request.Headers.Add("X-Bench", $"{role};{tenant}");
+    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
+    response.EnsureSuccessStatusCode();
+    await response.Content.ReadAsByteArrayAsync();
+}
+
+var cases = new List<(string Name, Func<Task> Sql, Func<Task> Http, Func<Task> Cached)>
+{
+    ("national", SqlNational, () => Get(http, "api/national/reach", Roles.NationalViewer, null),
+        () => Get(httpCached, "api/national/reach", Roles.NationalViewer, null)),
+};
+foreach (var c in counties)
+{
+    cases.Add(($"county {c} ({slugs[c]})", () => SqlCounty(c), () => Get(http, $"t/{slugs[c]}/api/reach", Roles.CountyAdmin, c),
+        () => Get(httpCached, $"t/{slugs[c]}/api/reach", Roles.CountyAdmin, c)));
+}
+
+Console.WriteLine($"iterations={iterations} per round, rounds={rounds}, one request at a time, {Environment.ProcessorCount} cores");
+Console.WriteLine("| report | SQL median | SQL p95 | HTTP median | HTTP p95 | ratio median | ratio p95 | HTTP cached median | HTTP cached p95 |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+foreach (var (name, sql, direct, cachedCall) in cases)
+{
+    for (var i = 0; i < 3; i++) { await sql(); await direct(); await cachedCall(); }   // warm-up
+    var sqlTimes = new List<double>();
+    var httpTimes = new List<double>();
+    var cachedTimes = new List<double>();
+    for (var r = 0; r < rounds; r++)
+    {
+        sqlTimes.AddRange(await Time(sql, iterations));
+        httpTimes.AddRange(await Time(direct, iterations));
+        cachedTimes.AddRange(await Time(cachedCall, iterations));
+    }
+    var (sm, sp) = (Percentile(sqlTimes, 50), Percentile(sqlTimes, 95));
+    var (hm, hp) = (Percentile(httpTimes, 50), Percentile(httpTimes, 95));
+    var (cm, cp) = (Percentile(cachedTimes, 50), Percentile(cachedTimes, 95));
+    Console.WriteLine(FormattableString.Invariant(
+        $"| {name} | {sm:F1} | {sp:F1} | {hm:F1} | {hp:F1} | {hm / sm:F2} | {hp / sp:F2} | {cm:F2} | {cp:F2} |"));
+}
+return;
+
+static async Task<List<double>> Time(Func<Task> call, int n)
+{
+    var times = new List<double>(n);
+    for (var i = 0; i < n; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        await call();
+        times.Add(sw.Elapsed.TotalMilliseconds);
+    }
+    return times;
+}
+
+static double Percentile(List<double> xs, double p)
+{
+    var s = xs.Order().ToArray();
+    var rank = p / 100 * (s.Length - 1);
+    var lo = (int)Math.Floor(rank);
+    var hi = (int)Math.Ceiling(rank);
+    return s[lo] + (s[hi] - s[lo]) * (rank - lo);
+}
+
+static HttpClient Start(BenchFactory factory)
+{
+    factory.UseKestrel(0);
+    factory.StartServer();
+    return new HttpClient(new SocketsHttpHandler()) { BaseAddress = factory.ClientOptions.BaseAddress };
+}
+
+/// <summary>The real app on Kestrel with a bench identity from the X-Bench header ("role;tenant").</summary>
+// Any type of the API assembly names its entry point (our own top-level Program hides the API's).
+sealed class BenchFactory(DatabaseOptions options, int cacheSeconds) : WebApplicationFactory<Db>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseContentRoot(AppContext.BaseDirectory);
+        builder.UseEnvironment("Production");
+        builder.UseSetting("ConnectionStrings:Postgres", options.ConnectionString);
+        builder.UseSetting("ConnectionStrings:PostgresMigrations", options.MigrationsConnectionString);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Jobs:Server", "false");
+        builder.UseSetting("Invitees:PersonKeySecret", "benchmark-only-person-key-secret-0123456789");
+        builder.UseSetting("Reach:CacheDuration", TimeSpan.FromSeconds(cacheSeconds).ToString());
+        builder.ConfigureServices(s => s.AddTransient<IStartupFilter, BenchStartup>());
+    }
+
+    sealed class BenchStartup : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (ctx, nextMiddleware) =>
+            {
+                var bench = ctx.Request.Headers["X-Bench"].ToString().Split(';');
+                var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, "bench"), new(ClaimTypes.Role, bench[0]) };
+                if (bench.Length > 1 && bench[1].Length > 0) claims.Add(new Claim(VvdClaims.Tenant, bench[1]));
+                ctx.User = new ClaimsPrincipal(new ClaimsIdentity(claims, "Bench"));
+                await nextMiddleware(ctx);
+            });
+            next(app);
+        };
+    }
+}
