@@ -17,7 +17,7 @@ public static class ReachApi
 {
     /// <summary>National aggregates: NationalViewer, SystemAdmin, or a token with scope <see cref="ReadScope"/>.</summary>
     public const string NationalReadPolicy = "NationalReach";
-    public const string ReadScope = "reach.read";
+    public const string ReadScope = OidcServer.ReachReadScope;
 
     public sealed record NationalTarget(int Target);
 
@@ -33,11 +33,11 @@ public static class ReachApi
         return services;
     }
 
-    /// <summary>A national role, or a client-credentials token whose space-separated <c>scope</c> includes reach.read.</summary>
+    /// <summary>A national role, or a bearer token (client credentials) whose scopes include reach.read
+    /// (identity's <see cref="OidcServer.HasScope"/>: <c>scope</c> / <c>oi_scp</c> claims, space separated).</summary>
     public static bool CanReadNational(ClaimsPrincipal user) =>
         new[] { Roles.NationalViewer, Roles.SystemAdmin }.Any(r => user.IsInRole(r) || user.HasClaim("role", r))
-        || user.FindAll("scope").Concat(user.FindAll("scp"))
-            .Any(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(ReadScope, StringComparer.Ordinal));
+        || OidcServer.HasScope(user, ReadScope);
 
     public static IEndpointRouteBuilder MapReachEndpoints(this IEndpointRouteBuilder app)
     {
