@@ -24,7 +24,7 @@ public static class ReachApi
     public static IServiceCollection AddReach(this IServiceCollection services)
     {
         services.AddOptions<ReachOptions>().BindConfiguration(ReachOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddMemoryCache();
+        services.AddSingleton<ReachReportCache>();
         services.AddScoped<ReachReports>();
         services.AddScoped<ReachSnapshots>();
         services.AddAuthorizationBuilder().AddPolicy(NationalReadPolicy, p => p

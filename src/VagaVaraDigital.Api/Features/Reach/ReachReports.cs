@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Caching.Memory;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using VagaVaraDigital.Api.Data;
 
@@ -10,17 +10,22 @@ public sealed class ReachOptions
 {
     public const string Section = "Reach";
 
-    /// <summary>How long a computed report is reused. At most a minute (the figures' promised freshness); zero turns caching off.</summary>
+    /// <summary>
+    /// After this long a computed report is recomputed in the background while it is still served; it is never
+    /// served older than <see cref="MaxAge"/> (a minute: the figures' promised freshness). Zero turns caching off.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
 /// Computes the county and national reports from the SQL functions of migration 0500 (county: under the tenant's
 /// row-level security; national: the reporting role's SECURITY DEFINER function, counts only) and caches them
-/// for at most <see cref="ReachOptions.CacheDuration"/>.
+/// through <see cref="ReachReportCache"/> (at most a minute old).
 /// </summary>
-public sealed class ReachReports(Db db, TimeProvider clock, IMemoryCache cache, IOptions<ReachOptions> options)
+public sealed class ReachReports(Db db, TimeProvider clock, ReachReportCache cache)
 {
     const string FigureColumns = """
         section AS Section, key AS Key, label AS Label, at AS At, invited AS Invited, answered AS Answered,
@@ -36,37 +41,17 @@ public sealed class ReachReports(Db db, TimeProvider clock, IMemoryCache cache, 
 
     sealed record Municipality(string Code, string Name, string CountyCode);
 
-    public async Task<CountyReachReport> CountyAsync(string tenantId, string tenantName, string? municipality, CancellationToken ct) =>
-        await CachedAsync($"reach:county:{tenantId}:{municipality}", () => ComputeCountyAsync(tenantId, tenantName, municipality, ct));
+    public Task<CountyReachReport> CountyAsync(string tenantId, string tenantName, string? municipality, CancellationToken ct) =>
+        cache.GetAsync($"reach:county:{tenantId}:{municipality}",
+            sp => sp.GetRequiredService<ReachReports>().ComputeCountyAsync(tenantId, tenantName, municipality, CancellationToken.None), ct);
 
-    public async Task<NationalReachReport> NationalAsync(CancellationToken ct) =>
-        await CachedAsync("reach:national", () => ComputeNationalAsync(ct));
+    public Task<NationalReachReport> NationalAsync(CancellationToken ct) =>
+        cache.GetAsync("reach:national", sp => sp.GetRequiredService<ReachReports>().ComputeNationalAsync(CancellationToken.None), ct);
 
-    /// <summary>After a change of the national target, this instance recomputes at once (others within the cache duration).</summary>
-    public void ForgetNational() => cache.Remove("reach:national");
+    /// <summary>After a change of the national target, this instance recomputes at once (others within a minute).</summary>
+    public void ForgetNational() => cache.Forget("reach:national");
 
-    async Task<T> CachedAsync<T>(string key, Func<Task<T>> compute)
-    {
-        var duration = options.Value.CacheDuration;
-        if (duration <= TimeSpan.Zero) return await compute();
-        // One computation per key at a time: concurrent callers share the same task.
-        var lazy = cache.GetOrCreate(key, e =>
-        {
-            e.AbsoluteExpirationRelativeToNow = duration;
-            return new Lazy<Task<T>>(compute);
-        })!;
-        try
-        {
-            return await lazy.Value;
-        }
-        catch
-        {
-            cache.Remove(key);
-            throw;
-        }
-    }
-
-    async Task<CountyReachReport> ComputeCountyAsync(string tenantId, string tenantName, string? municipality, CancellationToken ct)
+    internal async Task<CountyReachReport> ComputeCountyAsync(string tenantId, string tenantName, string? municipality, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var uow = await db.BeginForTenantAsync(tenantId, ct);
@@ -130,7 +115,7 @@ public sealed class ReachReports(Db db, TimeProvider clock, IMemoryCache cache, 
                 municipality is null ? snapshots.Select(s => s.ToPoint()).ToArray() : []));
     }
 
-    async Task<NationalReachReport> ComputeNationalAsync(CancellationToken ct)
+    internal async Task<NationalReachReport> ComputeNationalAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var uow = await db.BeginGlobalAsync(ct);
@@ -186,5 +171,68 @@ public sealed class ReachReports(Db db, TimeProvider clock, IMemoryCache cache, 
 
         public ReachSnapshotPoint ToPoint() =>
             new(DateOnly.FromDateTime(SnapshotDate), (int)Invited, (int)Answered, (int)Accepted, (int)Reached);
+    }
+}
+
+/// <summary>
+/// Computed reports per key (county, municipality, national), stale-while-revalidate: younger than
+/// <see cref="ReachOptions.CacheDuration"/> served as is; older (but under a minute) served while one background
+/// computation replaces it; a minute or older (or failed) computed again before answering. One computation per key
+/// at a time; each runs in its own DI scope, not cancelled by the request that started it.
+/// </summary>
+public sealed class ReachReportCache(IServiceScopeFactory scopes, TimeProvider clock, IOptions<ReachOptions> options,
+    ILogger<ReachReportCache> logger)
+{
+    sealed record Entry(Task<object> Report, DateTimeOffset StartedAt)
+    {
+        public Task<object>? Refresh { get; set; }
+    }
+
+    readonly ConcurrentDictionary<string, Entry> _entries = new();
+    readonly object _gate = new();
+
+    public async Task<T> GetAsync<T>(string key, Func<IServiceProvider, Task<T>> compute, CancellationToken ct) where T : class
+    {
+        var fresh = options.Value.CacheDuration;
+        if (fresh <= TimeSpan.Zero) return await RunAsync(compute);
+
+        Entry entry;
+        lock (_gate)
+        {
+            var now = clock.GetUtcNow();
+            if (!_entries.TryGetValue(key, out entry!) || entry.Report.IsFaulted || entry.Report.IsCanceled
+                || (entry.Report.IsCompleted && now - entry.StartedAt >= ReachOptions.MaxAge))
+            {
+                entry = new Entry(Start(compute), now);
+                _entries[key] = entry;
+            }
+            else if (entry.Report.IsCompletedSuccessfully && now - entry.StartedAt >= fresh && entry.Refresh is null)
+            {
+                var started = now;
+                var refresh = Start(compute);
+                entry.Refresh = refresh;
+                _ = refresh.ContinueWith(t =>
+                {
+                    lock (_gate)
+                    {
+                        if (t.IsCompletedSuccessfully && _entries.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
+                            _entries[key] = new Entry(t, started);
+                        else entry.Refresh = null;
+                    }
+                    if (t.Exception is { } e) logger.LogWarning(e, "Reach report {Key} could not be recomputed in the background", key);
+                }, TaskScheduler.Default);
+            }
+        }
+        return (T)await entry.Report.WaitAsync(ct);
+    }
+
+    public void Forget(string key) => _entries.TryRemove(key, out _);
+
+    Task<object> Start<T>(Func<IServiceProvider, Task<T>> compute) where T : class => Task.Run(async () => (object)await RunAsync(compute));
+
+    async Task<T> RunAsync<T>(Func<IServiceProvider, Task<T>> compute)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await compute(scope.ServiceProvider);
     }
 }
