@@ -1,6 +1,7 @@
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Attendance;
 using VagaVaraDigital.Api.Features.Audit;
+using VagaVaraDigital.Api.Features.Email;
 using VagaVaraDigital.Api.Features.Health;
 using VagaVaraDigital.Api.Features.Reach;
 using VagaVaraDigital.Api.Features.Invitees;
@@ -53,6 +54,7 @@ app.MapSignInEndpoints();
 app.MapUserEndpoints();
 app.MapConnectEndpoints();
 app.MapApiClientEndpoints();
+app.MapEmailEndpoints();
 
 app.Run();
 

@@ -1,6 +1,7 @@
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Attendance;
 using VagaVaraDigital.Api.Features.Audit;
+using VagaVaraDigital.Api.Features.Email;
 using VagaVaraDigital.Api.Features.Health;
 using VagaVaraDigital.Api.Features.Invitees;
 using VagaVaraDigital.Api.Features.Reach;
@@ -37,6 +38,7 @@ public static class PlatformServices
         services.AddAttendance();
         services.AddSignIn();
         services.AddSso();
+        services.AddEmail();
         return services;
     }
 }

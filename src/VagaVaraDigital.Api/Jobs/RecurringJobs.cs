@@ -33,6 +33,8 @@ public static class RecurringJobs
     public static IReadOnlyList<RecurringJobDefinition> All { get; } =
     [
         // e-mail (Features/Email)
+        RecurringJobDefinition.ForEachTenant<Features.Email.DailyDigestJob>("email.daily-digest", "0 7 * * *"),
+        RecurringJobDefinition.ForEachTenant<Features.Email.FollowUpJob>("email.follow-ups", "*/15 * * * *"),
         RecurringJobDefinition.ForEachTenant<Features.Email.OutboxHousekeepingJob>("email.outbox-housekeeping", "30 3 * * *"),
         // reach (Features/Reach): nightly snapshot of each tenant's figures
         RecurringJobDefinition.ForEachTenant<Features.Reach.ReachSnapshots>(Features.Reach.ReachSnapshots.JobId, Features.Reach.ReachSnapshots.Cron),

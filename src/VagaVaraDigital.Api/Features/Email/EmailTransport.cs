@@ -1,0 +1,151 @@
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+
+namespace VagaVaraDigital.Api.Features.Email;
+
+/// <summary>The result of handing one message to the transport.</summary>
+public sealed record SendOutcome(bool Sent, bool Permanent, string? Error, string? EmlPath = null)
+{
+    public static SendOutcome Ok(string? emlPath = null) => new(true, false, null, emlPath);
+    public static SendOutcome Temporary(string error) => new(false, false, error);
+    public static SendOutcome Failed(string error) => new(false, true, error);
+}
+
+/// <summary>Where messages go: SMTP when configured, else .eml files (the embedded default).</summary>
+public interface IEmailTransport
+{
+    string Name { get; }
+    /// <summary>A session sends messages one at a time (one SMTP connection, reused).</summary>
+    IEmailSession OpenSession();
+}
+
+public interface IEmailSession : IAsyncDisposable
+{
+    Task<SendOutcome> SendAsync(MimeMessage message, string tenantId, long outboxId, CancellationToken ct);
+}
+
+public static class EmailTransports
+{
+    public static IEmailTransport Create(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<IOptions<EmailOptions>>().Value;
+        return string.IsNullOrWhiteSpace(options.SmtpHost)
+            ? new PickupDirectoryTransport(options)
+            : new SmtpTransport(options, sp.GetRequiredService<ILogger<SmtpTransport>>());
+    }
+}
+
+/// <summary>MailKit over SMTP: STARTTLS (or implicit TLS) and authentication when configured.</summary>
+public sealed class SmtpTransport(EmailOptions options, ILogger<SmtpTransport> logger) : IEmailTransport
+{
+    public string Name => "smtp";
+
+    public IEmailSession OpenSession() => new Session(options, logger);
+
+    sealed class Session(EmailOptions options, ILogger logger) : IEmailSession
+    {
+        readonly SmtpClient _client = new() { Timeout = (int)options.SmtpTimeout.TotalMilliseconds };
+
+        async Task EnsureConnectedAsync(CancellationToken ct)
+        {
+            if (_client.IsConnected) return;
+            var security = options.SmtpSecurity switch
+            {
+                "ssl" => SecureSocketOptions.SslOnConnect,
+                "auto" => SecureSocketOptions.Auto,
+                "none" => SecureSocketOptions.None,
+                _ => SecureSocketOptions.StartTls,
+            };
+            await _client.ConnectAsync(options.SmtpHost!, options.SmtpPort, security, ct);
+            if (!string.IsNullOrEmpty(options.SmtpUsername))
+            {
+                await _client.AuthenticateAsync(options.SmtpUsername, options.SmtpPassword ?? "", ct);
+            }
+        }
+
+        public async Task<SendOutcome> SendAsync(MimeMessage message, string tenantId, long outboxId, CancellationToken ct)
+        {
+            try
+            {
+                await EnsureConnectedAsync(ct);
+                await _client.SendAsync(message, ct);
+                return SendOutcome.Ok();
+            }
+            catch (SmtpCommandException e)
+            {
+                // 5xx: the server refuses for good (no such mailbox, rejected); 4xx: try again later.
+                var code = (int)e.StatusCode;
+                var text = $"SMTP {code} ({e.ErrorCode}): {e.Message}";
+                if (code >= 500 && e.ErrorCode != SmtpErrorCode.UnexpectedStatusCode) return SendOutcome.Failed(text);
+                if (code >= 500) return SendOutcome.Failed(text);
+                return SendOutcome.Temporary(text);
+            }
+            catch (AuthenticationException e)
+            {
+                logger.LogError("SMTP authentication failed for outbox message {OutboxId}: {Error}", outboxId, e.Message);
+                await DisconnectQuietlyAsync();
+                return SendOutcome.Temporary($"SMTP-inloggningen misslyckades: {e.Message}");
+            }
+            catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or ServiceNotConnectedException
+                                           or SslHandshakeException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                await DisconnectQuietlyAsync();
+                return SendOutcome.Temporary($"{e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        async Task DisconnectQuietlyAsync()
+        {
+            try { if (_client.IsConnected) await _client.DisconnectAsync(false); }
+            catch (Exception) { /* the connection is gone either way */ }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            try { if (_client.IsConnected) await _client.DisconnectAsync(true); }
+            catch (Exception) { /* closing */ }
+            _client.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// The embedded default: no SMTP server configured, so every message is written as an .eml file under
+/// <c>{data folder}/mail/{tenant}/</c>; the admin UI's outbox view shows it. ./run.sh works offline.
+/// </summary>
+public sealed class PickupDirectoryTransport(EmailOptions options) : IEmailTransport
+{
+    public string Name => "pickup";
+
+    public IEmailSession OpenSession() => new Session(options.ResolvedPickupDirectory);
+
+    sealed class Session(string root) : IEmailSession
+    {
+        public async Task<SendOutcome> SendAsync(MimeMessage message, string tenantId, long outboxId, CancellationToken ct)
+        {
+            try
+            {
+                var dir = Path.Combine(root, tenantId);
+                Directory.CreateDirectory(dir);
+                var path = Path.Combine(dir, $"{outboxId}.eml");
+                var temp = path + ".tmp";
+                await using (var file = File.Create(temp))
+                {
+                    await message.WriteToAsync(file, ct);
+                }
+                File.Move(temp, path, overwrite: true);
+                return SendOutcome.Ok(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return SendOutcome.Temporary($"{e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using MimeKit;
+using SmtpServer;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
+
+namespace VagaVaraDigital.Tests.Infrastructure;
+
+/// <summary>
+/// A real SMTP server on loopback (SmtpServer), in this process: it accepts every message (or answers as
+/// <see cref="Respond"/> says, to simulate refusals) and keeps them, counting Message-IDs so duplicates show.
+/// Shared with tools/ (fault test, benchmark) by file link.
+/// </summary>
+public sealed class SmtpSink : IAsyncDisposable
+{
+    readonly CancellationTokenSource _stop = new();
+    Task? _running;
+
+    public int Port { get; private set; }
+
+    /// <summary>Keep parsed messages (tests); off for the benchmark, which only counts.</summary>
+    public bool KeepMessages { get; init; } = true;
+
+    public ConcurrentQueue<MimeMessage> Messages { get; } = new();
+    public ConcurrentDictionary<string, int> MessageIds { get; } = new();
+    long _accepted;
+    public long Accepted => Interlocked.Read(ref _accepted);
+    public int Duplicates => MessageIds.Values.Sum(n => n - 1);
+
+    /// <summary>By first recipient: null accepts; otherwise the SMTP answer (e.g. 550 or 451).</summary>
+    public Func<string, SmtpResponse?>? Respond { get; set; }
+
+    public static async Task<SmtpSink> StartAsync(bool keepMessages = true, int port = 0)
+    {
+        var sink = new SmtpSink { KeepMessages = keepMessages };
+        sink.Port = port != 0 ? port : FreePort();
+        var options = new SmtpServerOptionsBuilder().ServerName("localhost")
+            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, sink.Port)).IsSecure(false).AuthenticationRequired(false))
+            .MaxMessageSize(10 * 1024 * 1024)
+            .Build();
+        var services = new SmtpServer.ComponentModel.ServiceProvider();
+        services.Add(new Store(sink));
+        var server = new SmtpServer.SmtpServer(options, services);
+        sink._running = server.StartAsync(sink._stop.Token);
+        // Wait until it listens.
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, sink.Port);
+                break;
+            }
+            catch (SocketException) { await Task.Delay(20); }
+        }
+        return sink;
+    }
+
+    public async Task<bool> WaitForAsync(long count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Accepted < count && DateTime.UtcNow < deadline) await Task.Delay(25);
+        return Accepted >= count;
+    }
+
+    static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    sealed class Store(SmtpSink sink) : MessageStore
+    {
+        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
+            CancellationToken cancellationToken)
+        {
+            var to = transaction.To.FirstOrDefault() is { } m ? $"{m.User}@{m.Host}" : "";
+            if (sink.Respond?.Invoke(to) is { } answer) return Task.FromResult(answer);
+            var message = MimeMessage.Load(new MemoryStream(buffer.ToArray()));
+            sink.MessageIds.AddOrUpdate(message.MessageId ?? Guid.NewGuid().ToString(), 1, (_, n) => n + 1);
+            if (sink.KeepMessages) sink.Messages.Enqueue(message);
+            Interlocked.Increment(ref sink._accepted);
+            return Task.FromResult(SmtpResponse.Ok);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_running is not null) { try { await _running; } catch (OperationCanceledException) { } }
+        _stop.Dispose();
+    }
+}
