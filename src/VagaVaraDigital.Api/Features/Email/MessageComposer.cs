@@ -270,7 +270,8 @@ public sealed class MessageComposer(EmailTemplates templates, IOptions<EmailOpti
             ["recipient"] = new Dictionary<string, object?>
             {
                 ["first_name"] = r.FirstName, ["last_name"] = r.LastName,
-                ["name"] = string.Join(' ', new[] { r.FirstName, r.LastName }.Where(s => !string.IsNullOrWhiteSpace(s))),
+                ["name"] = r.FirstName is null && r.LastName is null ? PayloadString(payload, "displayName") ?? ""
+                    : string.Join(' ', new[] { r.FirstName, r.LastName }.Where(s => !string.IsNullOrWhiteSpace(s))),
             },
             ["webcast"] = new Dictionary<string, object?>
             {
@@ -289,7 +290,7 @@ public sealed class MessageComposer(EmailTemplates templates, IOptions<EmailOpti
                 ["calendar"] = PayloadString(payload, "calendarUrl") ?? (r.Token is null ? null : $"{baseUrl}/r/{r.Token}/kalender.ics"),
                 ["unsubscribe"] = r.Token is null ? null : UnsubscribeUrl(tenant.Slug, r.Token),
                 ["recording"] = PayloadString(payload, "recordingUrl") ?? r.RecordingUrl,
-                ["action"] = PayloadString(payload, "actionUrl"),
+                ["action"] = PayloadString(payload, "actionUrl") ?? PayloadString(payload, "link"),
                 ["admin"] = $"{baseUrl}/",
             },
             ["reminder"] = new Dictionary<string, object?>
