@@ -27,6 +27,7 @@ public sealed class RsvpTests : WebcastTest
         {
             Assert.That((int)page.StatusCode, Is.EqualTo(200));
             Assert.That(page.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/html"));
+            Assert.That(page.Headers.CacheControl?.NoStore, Is.True, "a personal page is not cached");
             Assert.That(html, Does.Contain("<html lang=\"sv\">").And.Contain("Digitaliseringen och planprocessen")
                 .And.Contain("Länsstyrelsen i Uppsala län").And.Contain("lang=\"en\"").And.Contain("<main id=\"main\"")
                 .And.Contain("method=\"post\"").And.Not.Contain("<script"));

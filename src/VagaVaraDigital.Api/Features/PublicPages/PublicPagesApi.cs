@@ -42,18 +42,27 @@ public static class PublicPagesApi
             .AllowAnonymous().ExcludeFromDescription();
 
         // HTML pages: not marked tenant-scoped, so that an address without a tenant still gets the friendly 404 page.
-        var pages = app.MapGroup("").AllowAnonymous().ExcludeFromDescription();
+        var pages = app.MapGroup("").AllowAnonymous().ExcludeFromDescription().AddEndpointFilter(Private);
         pages.MapGet("/r/{token}", RsvpPage);
         pages.MapPost("/r/{token}", RsvpPost).DisableAntiforgery();
         pages.MapGet("/r/{token}/kalender.ics", PersonalCalendar);
         pages.MapGet("/j/{token}", Join);
         pages.MapGet("/kalender.ics", Feed);
 
-        var api = app.MapGroup("/api/public").WithTags("Public").RequireTenant().AllowAnonymous();
+        var api = app.MapGroup("/api/public").WithTags("Public").RequireTenant().AllowAnonymous().AddEndpointFilter(Private);
         api.MapGet("/rsvp/{token}", GetInvitation).WithName("GetPublicInvitation").WithSummary("Inbjudan bakom en personlig länk");
         api.MapPost("/rsvp/{token}", PostAnswer).WithName("AnswerPublicInvitation").WithSummary("Svara: accept eller decline");
         api.MapGet("/webcasts", ListScheduled).WithName("ListPublicWebcasts").WithSummary("Länets planerade webbsändningar");
         return app;
+    }
+
+    /// <summary>Personal pages and answers: never stored by browsers or proxies, never indexed.</summary>
+    static async ValueTask<object?> Private(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var headers = context.HttpContext.Response.Headers;
+        headers.CacheControl = "no-store";
+        headers["X-Robots-Tag"] = "noindex, nofollow";
+        return await next(context);
     }
 
     // ---------------------------------------------------------------- HTML
