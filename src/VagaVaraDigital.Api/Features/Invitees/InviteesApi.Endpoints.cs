@@ -53,7 +53,7 @@ public static partial class InviteesApi
     {
         ["name"] = new("name", ["coalesce(i.last_name, '') COLLATE sv_icu", "coalesce(i.first_name, '') COLLATE sv_icu"],
             i => [i.LastName ?? "", i.FirstName ?? ""]),
-        ["email"] = new("email", ["coalesce(i.email_normalized, '') COLLATE sv_icu"], i => [EmailAddress.Normalize(i.Email) ?? ""]),
+        ["email"] = new("email", ["coalesce(i.email_normalized, '') COLLATE \"C\""], i => [EmailAddress.Normalize(i.Email) ?? ""]),
         ["created"] = new("created", ["i.created_at"], i => [i.CreatedAt]),
         ["updated"] = new("updated", ["i.updated_at"], i => [i.UpdatedAt]),
     };
