@@ -236,4 +236,27 @@ public sealed class InviteesApiTests : ApiTest
         Assert.That(audit, Does.Contain(id.ToString()).And.Not.Contain("synligt"));
         using (var r = await client.PutAsJsonAsync($"api/invitees/{id}", Person("A", "B", "a@b.se"))) await AssertProblemAsync(r, 409, "erased");
     }
+
+    [Test]
+    public async Task Erasure_and_opt_out_leave_the_reach_report_unchanged()
+    {
+        await TwoTenants.SeedAsync(Database);
+        await using var su = await Database.OpenSuperuserAsync();
+        var id = await su.ExecuteScalarAsync<Guid>("SELECT id FROM invitees WHERE tenant_id = @A", new { TwoTenants.A });
+        async Task<string[]> ReportAsync()
+        {
+            await using var conn = new Npgsql.NpgsqlConnection(Database.AppConnectionString);
+            await conn.OpenAsync();
+            await using var tx = await conn.BeginTransactionAsync();
+            await conn.ExecuteAsync("SELECT set_config('app.tenant_id', @A, true)", new { TwoTenants.A }, tx);
+            return (await conn.QueryAsync<string>(
+                "SELECT row_to_json(r)::text FROM reach_county_figures('2030-01-01T00:00:00Z'::timestamptz) r ORDER BY 1", transaction: tx)).ToArray();
+        }
+        var before = await ReportAsync();
+        Assert.That(string.Join("", before), Does.Contain("\"reached\":1"), "the seeded attendance counts as reached");
+        using (var r = await Editor().PostAsync($"api/invitees/{id}/opt-out", null)) Assert.That((int)r.StatusCode, Is.EqualTo(204));
+        Assert.That(await ReportAsync(), Is.EqualTo(before));
+        using (var r = await Editor().DeleteAsync($"api/invitees/{id}")) Assert.That((int)r.StatusCode, Is.EqualTo(204));
+        Assert.That(await ReportAsync(), Is.EqualTo(before));
+    }
 }
