@@ -26,7 +26,7 @@ echo "==> Bygger"
 dotnet build "$ROOT/VagaVaraDigital.sln" -c Release -nologo -clp:ErrorsOnly -v q
 if [ -f "$ROOT/src/VagaVaraDigital.Admin/package.json" ]; then
   echo "==> Bygger administrationsgränssnittet"
-  (cd "$ROOT/src/VagaVaraDigital.Admin" && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build --silent)
+  (cd "$ROOT/src/VagaVaraDigital.Admin" && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build --silent)
 fi
 
 STARTED_PG=""
@@ -55,6 +55,7 @@ fi
 
 export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export VVD_DATA_DIR=${VVD_DATA_DIR:-$DATA}
+export AdminApp__Path=${AdminApp__Path:-$ROOT/src/VagaVaraDigital.Api/wwwroot/app}
 export DOTNET_NOLOGO=1
 
 VVD="dotnet $ROOT/tools/VagaVaraDigital.Cli/bin/Release/net10.0/vvd.dll"

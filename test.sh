@@ -27,7 +27,7 @@ if [ -f src/VagaVaraDigital.Admin/package.json ] && ! command -v node >/dev/null
 # --- build -------------------------------------------------------------------------------------
 echo "==> Bygger"
 if [ -f src/VagaVaraDigital.Admin/package.json ]; then
-  (cd src/VagaVaraDigital.Admin && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build --silent) \
+  (cd src/VagaVaraDigital.Admin && { [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; } && npm run build --silent) \
     || { echo "0 passed, 1 failed"; exit 1; }
 fi
 dotnet build VagaVaraDigital.sln -c Debug -nologo -clp:ErrorsOnly -v q || { echo "0 passed, 1 failed"; exit 1; }

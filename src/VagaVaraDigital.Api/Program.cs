@@ -1,5 +1,6 @@
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Attendance;
+using VagaVaraDigital.Api.Features.AdminApp;
 using VagaVaraDigital.Api.Features.Audit;
 using VagaVaraDigital.Api.Features.Email;
 using VagaVaraDigital.Api.Features.Health;
@@ -55,6 +56,7 @@ app.MapUserEndpoints();
 app.MapConnectEndpoints();
 app.MapApiClientEndpoints();
 app.MapEmailEndpoints();
+app.MapAdminApp();   // the SPA: a fallback, so it answers only what no other endpoint does
 
 app.Run();
 

@@ -1,5 +1,6 @@
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Attendance;
+using VagaVaraDigital.Api.Features.AdminApp;
 using VagaVaraDigital.Api.Features.Audit;
 using VagaVaraDigital.Api.Features.Email;
 using VagaVaraDigital.Api.Features.Health;
@@ -39,6 +40,7 @@ public static class PlatformServices
         services.AddSignIn();
         services.AddSso();
         services.AddEmail();
+        services.AddAdminApp(configuration);
         return services;
     }
 }

@@ -52,6 +52,9 @@ public static class TenantsApi
         system.MapGet("/", ListTenants).WithName("ListTenants").WithSummary("Alla län (SystemAdmin)");
         system.MapPut("/{id}/state", SetState).WithName("SetTenantState").WithSummary("Aktivera eller inaktivera ett län");
 
+        app.MapGet("/api/tenants", ListActiveTenants).WithTags("Tenants").AllowAnonymous().WithName("ListActiveTenants")
+            .WithSummary("De län som använder tjänsten (offentligt: id, adress och namn)");
+
         var tenant = app.MapGroup("/api/tenant").WithTags("Tenants").RequireTenant();
         tenant.MapGet("/", GetPublicTenant).AllowAnonymous().WithName("GetTenant").WithSummary("Länet i adressen");
         tenant.MapGet("/settings", GetSettings).RequireAuthorization(Policies.CountyAdmin).WithName("GetTenantSettings");
@@ -64,6 +67,13 @@ public static class TenantsApi
         await using var uow = await db.ReadGlobalAsync(ct);
         var rows = await uow.QueryAsync<TenantSummary>(
             "SELECT id, slug, name, is_active AS IsActive, updated_at AS UpdatedAt FROM tenants ORDER BY id", ct: ct);
+        return TypedResults.Ok(rows.ToArray());
+    }
+
+    static async Task<Ok<PublicTenant[]>> ListActiveTenants(Db db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginGlobalAsync(ct);
+        var rows = await uow.QueryAsync<PublicTenant>("SELECT id, slug, name FROM tenants WHERE is_active ORDER BY id", ct: ct);
         return TypedResults.Ok(rows.ToArray());
     }
 

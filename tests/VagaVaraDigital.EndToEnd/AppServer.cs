@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VagaVaraDigital.Api.Identity;
+using VagaVaraDigital.Tests.Infrastructure;
+
+namespace VagaVaraDigital.EndToEnd;
+
+/// <summary>
+/// The real application on a loopback port (Kestrel), on the run's test database, serving the built SPA from
+/// src/VagaVaraDigital.Api/wwwroot/app. Requests may carry a test identity header
+/// ("Authorization: Test role=…;tenant=…;municipality=…") so that every screen can be checked as the role
+/// that uses it; the real sign-in flows are exercised through their own screens.
+/// </summary>
+public sealed class AppServer : WebApplicationFactory<Program>
+{
+    readonly TestDatabase _database;
+
+    public AppServer(TestDatabase database)
+    {
+        _database = database;
+        Port = FreePort();
+        UseKestrel(o => o.Listen(IPAddress.Loopback, Port));
+    }
+
+    public int Port { get; }
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string SpaRoot => Path.Combine(RepoRoot, "src", "VagaVaraDigital.Api", "wwwroot", "app");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Postgres", _database.AppConnectionString);
+        builder.UseSetting("ConnectionStrings:PostgresMigrations", _database.OwnerConnectionString);
+        builder.UseSetting("Database:MigrateOnStartup", "false");
+        builder.UseSetting("AdminApp:Path", SpaRoot);
+        builder.ConfigureLogging(l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("VVD_TEST_LOG") is null ? LogLevel.Warning : LogLevel.Information));
+        builder.ConfigureServices(services =>
+        {
+            services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, TestIdentityHandler>(TestIdentityHandler.SchemeName, _ => { });
+            services.AddTransient<IStartupFilter, TestIdentityStartupFilter>();
+        });
+    }
+
+    static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "VagaVaraDigital.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("VagaVaraDigital.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The value of the Authorization header for a test identity.</summary>
+    public static string Identity(string role, string? tenantId = null, string? municipality = null) =>
+        $"{TestIdentityHandler.SchemeName} role={role};tenant={tenantId};municipality={municipality};id=e2e-{role}-{tenantId}";
+
+    sealed class TestIdentityStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, nextMiddleware) =>
+            {
+                if (context.Request.Headers.Authorization.ToString().StartsWith(TestIdentityHandler.SchemeName + " ", StringComparison.Ordinal))
+                {
+                    var result = await context.AuthenticateAsync(TestIdentityHandler.SchemeName);
+                    if (result.Succeeded) context.User = result.Principal;
+                }
+                await nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+
+    sealed class TestIdentityHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        public const string SchemeName = "Test";
+
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        {
+            var header = Request.Headers.Authorization.ToString();
+            if (!header.StartsWith(SchemeName + " ", StringComparison.Ordinal)) return Task.FromResult(AuthenticateResult.NoResult());
+            var parts = header[(SchemeName.Length + 1)..].Split(';', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => p.Split('=', 2)).Where(p => p.Length == 2 && p[1].Length > 0).ToDictionary(p => p[0], p => p[1]);
+            var claims = new List<Claim>
+            {
+                new(ClaimTypes.NameIdentifier, parts.GetValueOrDefault("id", "e2e")),
+                new(ClaimTypes.Name, parts.GetValueOrDefault("id", "e2e")),
+            };
+            if (parts.TryGetValue("role", out var role)) claims.Add(new Claim(ClaimTypes.Role, role));
+            if (parts.TryGetValue("tenant", out var tenant)) claims.Add(new Claim(VvdClaims.Tenant, tenant));
+            if (parts.TryGetValue("municipality", out var m)) claims.Add(new Claim(VvdClaims.Municipality, m));
+            var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        }
+    }
+}
