@@ -46,6 +46,7 @@ public sealed class AppServer : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:PostgresMigrations", _database.OwnerConnectionString);
         builder.UseSetting("Database:MigrateOnStartup", "false");
         builder.UseSetting("AdminApp:Path", SpaRoot);
+        builder.UseSetting("Jobs:Server", "false");
         builder.ConfigureLogging(l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("VVD_TEST_LOG") is null ? LogLevel.Warning : LogLevel.Information));
         builder.ConfigureServices(services =>
         {
