@@ -34,6 +34,7 @@ public sealed class AdminAppHostTests : ApiTest
     [TestCase("/t/vastra-gotaland/inbjudna/123", "/t/vastra-gotaland")]
     [TestCase("/", "")]
     [TestCase("/nationellt", "")]
+    [TestCase("/rapporter", "")]
     public async Task Client_routes_get_the_page_with_the_run_time_base(string path, string expectedBase)
     {
         using var client = _app.ClientAs(null);
@@ -88,6 +89,8 @@ public sealed class AdminAppHostTests : ApiTest
     [TestCase("GET", "/api/does-not-exist")]
     [TestCase("GET", "/t/uppsala/api/does-not-exist")]
     [TestCase("GET", "/health/nothing")]
+    [TestCase("GET", "/t/uppsala/r/")]
+    [TestCase("GET", "/t/uppsala/j")]
     [TestCase("POST", "/installningar")]
     [TestCase("GET", "/../../etc/passwd.txt")]
     public async Task Api_paths_missing_files_and_writes_never_fall_back_to_the_page(string method, string path)

@@ -23,7 +23,10 @@ public static class AdminAppHost
 {
     const string BaseMarker = "<meta name=\"vvd-base\" content=\"\">";
 
-    static readonly string[] ServerPrefixes = ["/api", "/openapi", "/docs", "/scalar", "/health", "/jobs", "/connect", "/.well-known", "/signin-", "/signout-"];
+    // Whole path segments the platform answers itself (the invitee's /r and /j links included: an empty or
+    // broken token there is the public pages' 404, never the admin app).
+    static readonly string[] ServerSegments = ["/api", "/openapi", "/docs", "/scalar", "/health", "/jobs", "/connect", "/.well-known", "/r", "/j"];
+    static readonly string[] ServerPrefixes = ["/signin-", "/signout-"];
     static readonly FileExtensionContentTypeProvider ContentTypes = new();
 
     public static IServiceCollection AddAdminApp(this IServiceCollection services, IConfiguration configuration)
@@ -47,7 +50,8 @@ public static class AdminAppHost
     {
         var path = context.Request.Path.Value ?? "/";
         var isRead = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
-        if (!isRead || ServerPrefixes.Any(p => path.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+        if (!isRead || ServerSegments.Any(s => context.Request.Path.StartsWithSegments(s, StringComparison.OrdinalIgnoreCase))
+            || ServerPrefixes.Any(p => path.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
         {
             await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "not_found", "Hittades inte",
                 "Det finns ingenting på den här adressen.");
