@@ -117,7 +117,8 @@ public sealed class ScreensTests : BrowserTest
         await GoAsync(page, "/nationellt");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Nationell uppföljning");
         await Expect(page.Locator(".map-svg path")).ToHaveCountAsync(21);
-        await Expect(page.Locator("table tbody tr")).ToHaveCountAsync(21);
+        await Expect(page.Locator("[aria-labelledby='counties'] tbody tr")).ToHaveCountAsync(21);
+        await Expect(page.Locator(".big-number strong")).ToHaveTextAsync("0");
         await AssertAccessibleAsync(page, "national");
     }
 

@@ -6,7 +6,14 @@ import { barWidths } from './components/charts/BarChart';
 import { scalePoints } from './components/charts/LineChart';
 import { drawCounties, shareClass, type FeatureCollection } from './map/geo';
 import { fieldErrors, parseIntList } from './components/Field';
-import { readCookie } from './api/client';
+import { isUnsafe, queryString } from './api/client';
+import { landingFor, groupKey } from './session';
+import { mappingToSend } from './pages/invitees/ImportWizard';
+import { paramsFromQuery, queryFromParams, emptyQuery } from './pages/invitees/model';
+import { byDay } from './pages/webcasts/WebcastsPage';
+import { sortCounties } from './pages/NationalPage';
+import { navFor } from './components/Layout';
+import { toInput } from './pages/invitees/InviteeEditPage';
 import { initialLanguage } from './i18n';
 import { sv } from './i18n/sv';
 import { en } from './i18n/en';
@@ -90,10 +97,13 @@ describe('forms and requests', () => {
   });
   it('maps API validation errors to field ids', () =>
     expect(fieldErrors({ ReachTarget: ['Målet …'], senderName: ['x', 'y'] })).toEqual({ reachTarget: 'Målet …', senderName: 'x' }));
-  it('reads the antiforgery cookie', () => {
-    expect(readCookie('XSRF-TOKEN', 'a=1; XSRF-TOKEN=abc%3D; b=2')).toBe('abc=');
-    expect(readCookie('XSRF-TOKEN', 'a=1')).toBeNull();
+  it('sends the antiforgery token only on unsafe methods', () => {
+    expect(isUnsafe('POST')).toBe(true);
+    expect(isUnsafe('delete')).toBe(true);
+    expect(isUnsafe('GET')).toBe(false);
   });
+  it('builds query strings with repeated keys and without empty values', () =>
+    expect(queryString({ q: 'å ä', municipality: ['0380', '0381'], status: '', cursor: null, limit: 50 })).toBe('?q=%C3%A5+%C3%A4&municipality=0380&municipality=0381&limit=50'));
 });
 
 describe('language', () => {
@@ -108,5 +118,59 @@ describe('language', () => {
     expect(keys(en).sort()).toEqual(keys(sv).sort());
     const values = (o: object): string[] => Object.values(o).flatMap((v) => (typeof v === 'object' ? values(v) : [v as string]));
     expect(values(en).every((v) => v.trim().length > 0)).toBe(true);
+  });
+});
+
+describe('sign-in', () => {
+  it('lands where the person was going, when that is on this site', () => {
+    expect(landingFor({ role: 'CountyAdmin', tenantSlug: 'uppsala' }, '/t/uppsala/inbjudna')).toBe('/t/uppsala/inbjudna');
+    expect(landingFor({ role: 'CountyAdmin', tenantSlug: 'uppsala' }, '//evil.example/')).toBe('/t/uppsala/');
+    expect(landingFor({ role: 'CountyAdmin', tenantSlug: 'uppsala' }, 'https://evil.example/')).toBe('/t/uppsala/');
+  });
+  it("otherwise lands on the role's start page", () => {
+    expect(landingFor({ role: 'NationalViewer' }, null)).toBe('/nationellt');
+    expect(landingFor({ role: 'SystemAdmin' }, null)).toBe('/system/lan');
+    expect(landingFor({ role: 'MunicipalUser', tenantSlug: 'skane' }, null)).toBe('/t/skane/');
+  });
+  it('groups the TOTP key for reading', () => expect(groupKey('ABCDEFGHIJ')).toBe('ABCD EFGH IJ'));
+  it('shows each role only its menu items', () => {
+    const items = [{ to: '/', key: 'a' }, { to: '/x', key: 'b', roles: ['CountyAdmin' as const] }];
+    expect(navFor(items, 'CountyEditor').map((i) => i.to)).toEqual(['/']);
+    expect(navFor(items, 'CountyAdmin').map((i) => i.to)).toEqual(['/', '/x']);
+    expect(navFor(items, null).map((i) => i.to)).toEqual(['/', '/x']);
+  });
+});
+
+describe('invitees', () => {
+  it('keeps the list query in the address and back', () => {
+    const q = { ...emptyQuery, q: 'Åberg', municipality: '0380', dir: 'desc' as const };
+    const p = new URLSearchParams(paramsFromQuery(q));
+    expect(p.get('kommun')).toBe('0380');
+    expect(queryFromParams(p)).toEqual(q);
+    expect(paramsFromQuery(emptyQuery)).toEqual({});
+  });
+  it('sends only the column mappings the person changed', () =>
+    expect(mappingToSend([{ header: 'Förnamn', field: 'firstName' }, { header: 'Mejl', field: null }, { header: 'X', field: 'notes' }],
+      { Förnamn: 'firstName', Mejl: 'email' })).toEqual({ Mejl: 'email' }));
+  it('turns the form into the API input (blank → null, tags split)', () => {
+    const input = toInput({ firstName: ' Anna ', lastName: 'Åberg', email: 'a@b.se', municipalityCode: '', roleCategory: 'ovrig', title: '', phone: '', tags: 'a, b,,', notes: '', noLongerInOffice: false });
+    expect(input.firstName).toBe('Anna');
+    expect(input.municipalityCode).toBeNull();
+    expect(input.tags).toEqual(['a', 'b']);
+  });
+});
+
+describe('webcasts and national view', () => {
+  it('groups webcasts by their Stockholm day, in time order', () =>
+    expect(byDay([
+      { id: 'b', startsAt: '2026-12-03T09:00:00Z' },
+      { id: 'a', startsAt: '2026-12-02T23:30:00Z' }, // 00:30 on 3 December in Stockholm
+      { id: 'c', startsAt: '2026-12-04T08:00:00Z' },
+    ])).toEqual([['2026-12-03', ['a', 'b']], ['2026-12-04', ['c']]]));
+  it('sorts counties by share of target, names in Swedish order', () => {
+    const row = (id: string, name: string, percent: number | null) => ({ id, name, percentOfTarget: percent, target: 10, reached: 1 }) as never;
+    const rows = [row('01', 'Örebro', 10), row('02', 'Ångermanland', null), row('03', 'Västra', 50)];
+    expect(sortCounties(rows, 'percent', false).map((r: { id: string }) => r.id)).toEqual(['03', '01', '02']);
+    expect(sortCounties(rows, 'name', true).map((r: { name: string }) => r.name)).toEqual(['Västra', 'Ångermanland', 'Örebro']);
   });
 });

@@ -7,6 +7,14 @@ import { TenantsPage } from './pages/TenantsPage';
 import { NationalPage } from './pages/NationalPage';
 import { AccessibilityPage } from './pages/AccessibilityPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { InviteesPage } from './pages/invitees/InviteesPage';
+import { InviteeEditPage } from './pages/invitees/InviteeEditPage';
+import { ImportWizard } from './pages/invitees/ImportWizard';
+import { WebcastsPage } from './pages/webcasts/WebcastsPage';
+import { WebcastEditPage } from './pages/webcasts/WebcastEditPage';
+import { WebcastPage } from './pages/webcasts/WebcastPage';
+import { SignInPage } from './pages/account/SignInPage';
+import { ForgotPasswordPage, SetPasswordPage } from './pages/account/PasswordPages';
 
 /** Client routes, relative to the run-time base ("/" or "/t/{slug}"). Paths are Swedish, like the UI. */
 export const routes: RouteObject[] = [
@@ -14,6 +22,14 @@ export const routes: RouteObject[] = [
     element: <Layout />,
     children: [
       { index: true, element: <HomePage /> },
+      { path: 'inbjudna', element: <InviteesPage /> },
+      { path: 'inbjudna/import', element: <ImportWizard /> },
+      { path: 'inbjudna/ny', element: <InviteeEditPage /> },
+      { path: 'inbjudna/:id', element: <InviteeEditPage /> },
+      { path: 'sandningar', element: <WebcastsPage /> },
+      { path: 'sandningar/ny', element: <WebcastEditPage /> },
+      { path: 'sandningar/:id', element: <WebcastPage /> },
+      { path: 'sandningar/:id/andra', element: <WebcastEditPage /> },
       { path: 'installningar', element: <SettingsPage /> },
       { path: 'granskningslogg', element: <AuditPage /> },
       { path: 'nationellt', element: <NationalPage /> },
@@ -24,6 +40,12 @@ export const routes: RouteObject[] = [
   },
   {
     element: <PublicLayout />,
-    children: [{ path: 'fel', element: <NotFoundPage /> }],
+    children: [
+      { path: 'konto/logga-in', element: <SignInPage /> },
+      { path: 'konto/glomt-losenord', element: <ForgotPasswordPage /> },
+      { path: 'konto/nytt-losenord', element: <SetPasswordPage mode="reset" /> },
+      { path: 'konto/aktivera', element: <SetPasswordPage mode="invitation" /> },
+      { path: 'fel', element: <NotFoundPage /> },
+    ],
   },
 ];

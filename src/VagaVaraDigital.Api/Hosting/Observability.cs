@@ -47,7 +47,7 @@ public static partial class Observability
                 ctx.ProblemDetails.Title = "Metoden stöds inte";
                 ctx.ProblemDetails.Extensions.TryAdd("code", "method_not_allowed");
             }
-            if (ctx.ProblemDetails.Status == StatusCodes.Status401Unauthorized)
+            if (ctx.ProblemDetails.Status == StatusCodes.Status401Unauthorized && ctx.ProblemDetails.Title is null or "Unauthorized")
             {
                 ctx.ProblemDetails.Title = "Du behöver logga in";
                 ctx.ProblemDetails.Extensions.TryAdd("code", "unauthenticated");

@@ -122,10 +122,865 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Länets räckvidd mot målet (kommunanvändare: den egna kommunen)
+         * @description Version 1. Nådda ledare, mål, prognos, tratt, per kommun, rollkategori och sändning, över tid. Definitionerna följer med i svaret.
+         */
+        get: operations["GetCountyReach"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reach/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Länets räckvidd som CSV (UTF-8 med BOM, semikolon); ?table=kommuner m.fl. för en tabell */
+        get: operations["ExportCountyReachCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reach/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Länets räckvidd som Excel (ett blad per tabell) */
+        get: operations["ExportCountyReachXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/national/reach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Nationell räckvidd (version 1): endast aggregat
+         * @description För Lantmäteriet och deras system (klientuppgifter med scope reach.read). Inga namn eller e-postadresser.
+         */
+        get: operations["GetNationalReach"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/national/reach/counties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En rad per län med mål och andel av målet; sortera med ?sort=reached|percent|target|name|id&order=asc|desc */
+        get: operations["ListCountyReach"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/national/reach/counties/{countyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ett läns rad */
+        get: operations["GetCountyReachRow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/national/reach/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Nationell räckvidd som CSV (UTF-8 med BOM, semikolon) */
+        get: operations["ExportNationalReachCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/national/reach/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Nationell räckvidd som Excel */
+        get: operations["ExportNationalReachXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/national/reach/target": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Det nationella målet */
+        get: operations["GetNationalReachTarget"];
+        /** Ändra det nationella målet (SystemAdmin) */
+        put: operations["SetNationalReachTarget"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inbjudningslistan: sök, filtrera, sortera, bläddra */
+        get: operations["ListInvitees"];
+        put?: never;
+        /** Lägg till (kommunanvändare: nominera) en inbjuden */
+        post: operations["CreateInvitee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitees/role-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rollkategorierna */
+        get: operations["ListRoleCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitees/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En inbjuden */
+        get: operations["GetInvitee"];
+        /** Rätta en inbjuden */
+        put: operations["UpdateInvitee"];
+        post?: never;
+        /** Radera personuppgifterna (antalen består) */
+        delete: operations["EraseInvitee"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitees/{id}/opt-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registrera att personen avböjt e-post */
+        post: operations["OptOutInvitee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitees/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Genomförda importer, nyast först */
+        get: operations["ListInviteeImports"];
+        put?: never;
+        /**
+         * Importera CSV eller Excel (provkörning med dryRun=true)
+         * @description multipart/form-data med fälten file, dryRun (true/false), policy (update/skip) och mapping (JSON {"Rubrik": "fält"}),
+         *     eller filen som hela kroppen med samma värden i frågesträngen (fileName, dryRun, policy, mapping).
+         */
+        post: operations["ImportInvitees"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitees/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En import */
+        get: operations["GetInviteeImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitees/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exportera (filtrerad) lista som CSV eller XLSX */
+        get: operations["ExportInvitees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Personuppgiftsinformation för länets publika sidor */
+        get: operations["GetPrivacyNotice"];
+        /** Rättslig grund, ändamål och lagringstid */
+        put: operations["UpdatePrivacySettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/privacy/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gallra nu det som passerat lagringstiden (körs annars varje natt) */
+        post: operations["PurgeExpiredInvitees"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invitees/subject-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Registerutdrag: allt som finns om en e-postadress (JSON) */
+        post: operations["InviteeSubjectAccess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webcasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Länets webbsändningar, i tidsordning */
+        get: operations["ListWebcasts"];
+        put?: never;
+        /** Skapa ett utkast (tid i svensk tid) */
+        post: operations["CreateWebcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webcasts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** En webbsändning */
+        get: operations["GetWebcast"];
+        /** Ändra uppgifter (starttiden bara i utkast) */
+        put: operations["UpdateWebcast"];
+        post?: never;
+        /** Ta bort ett utkast utan inbjudningar */
+        delete: operations["DeleteWebcast"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webcasts/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publicera: utkast → planerad */
+        post: operations["ScheduleWebcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webcasts/{id}/reschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Flytta: ny tid, alla inbjudna meddelas */
+        post: operations["RescheduleWebcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webcasts/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ställ in: alla inbjudna meddelas */
+        post: operations["CancelWebcast"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webcasts/{webcastId}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inbjudningarna till en webbsändning */
+        get: operations["ListInvitations"];
+        put?: never;
+        /** Bjud in (bara nya personer läggs till) */
+        post: operations["CreateInvitations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webcasts/{webcastId}/invitations/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Räkna mottagarna innan du bjuder in */
+        post: operations["PreviewInvitations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webcasts/{webcastId}/attendance/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inlästa närvarorapporter */
+        get: operations["ListAttendanceImports"];
+        put?: never;
+        /** Läs in en närvarorapport */
+        post: operations["CommitAttendanceImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webcasts/{webcastId}/attendance/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Förhandsgranska en närvarorapport (Teams eller Zoom) */
+        post: operations["PreviewAttendanceImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webcasts/{webcastId}/invitations/{invitationId}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Markera närvaro för hand */
+        put: operations["MarkAttendance"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/rsvp/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inbjudan bakom en personlig länk */
+        get: operations["GetPublicInvitation"];
+        put?: never;
+        /** Svara: accept eller decline */
+        post: operations["AnswerPublicInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/webcasts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Länets planerade webbsändningar */
+        get: operations["ListPublicWebcasts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inloggad användare och antiforgery-token */
+        get: operations["GetSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Logga ut (sessionen avslutas på servern) */
+        post: operations["SignOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/discover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** E-post först: organisationens inloggning eller lösenord */
+        post: operations["DiscoverSignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Logga in med e-post och lösenord */
+        post: operations["SignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Andra steget: kod från appen eller en reservkod */
+        post: operations["VerifyMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ny nyckel för tvåstegsverifiering */
+        post: operations["StartMfaEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/mfa/enrolment/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bekräfta appen och få reservkoder */
+        post: operations["ConfirmMfaEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password/forgot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Skicka en länk för nytt lösenord */
+        post: operations["ForgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Välj nytt lösenord via länken */
+        post: operations["ResetPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Välj lösenord via inbjudan */
+        post: operations["AcceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alla konton (SystemAdmin) */
+        get: operations["ListAllUsers"];
+        put?: never;
+        /** Bjud in en användare med valfri roll */
+        post: operations["InviteUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/users/{id}/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Stäng av eller aktivera ett konto */
+        put: operations["SetUserActive"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tenant/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Länets konton */
+        get: operations["ListTenantUsers"];
+        put?: never;
+        /** Bjud in en handläggare (CountyEditor) till länet */
+        post: operations["InviteTenantUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tenant/users/{id}/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Stäng av eller aktivera ett konto i länet */
+        put: operations["SetTenantUserActive"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/api-clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Registrerade API-klienter */
+        get: operations["ListApiClients"];
+        put?: never;
+        /** Registrera en maskinklient eller interaktiv klient */
+        post: operations["CreateApiClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/api-clients/{clientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Ta bort en API-klient */
+        delete: operations["DeleteApiClient"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActiveChange: {
+            isActive: boolean;
+        };
+        ApiClient: {
+            clientId: string;
+            displayName: null | string;
+            kind: string;
+            scopes: string[];
+            redirectUris: string[];
+        };
+        AudienceFilter: {
+            municipalities: null | string[];
+            roleCategories: null | string[];
+            tags: null | string[];
+            search?: null | string;
+            send?: null | boolean;
+        };
+        AudiencePreview: {
+            /** Format: int32 */
+            matching: number | string;
+            /** Format: int32 */
+            alreadyInvited: number | string;
+            /** Format: int32 */
+            newInvitations: number | string;
+            /** Format: int32 */
+            excludedOptedOutOrErased: number | string;
+            municipalities: string[];
+            roleCategories: string[];
+            tags: string[];
+            search: null | string;
+        };
         AuditEntry: {
             /** Format: int64 */
             id: number | string;
@@ -148,6 +1003,67 @@ export interface components {
             name: string;
             municipalities: components["schemas"]["Municipality"][];
         };
+        CountyReachReport: {
+            /** Format: int32 */
+            version: number | string;
+            countyId: string;
+            countyName: string;
+            municipality: null | string;
+            /** Format: date-time */
+            generatedAt: string;
+            definitions: components["schemas"]["ReachDefinitions"];
+            summary: components["schemas"]["ReachSummary"];
+            projection: components["schemas"]["ReachProjection"];
+            funnel: components["schemas"]["FunnelStep"][];
+            municipalities: components["schemas"]["MunicipalityReach"][];
+            roleCategories: components["schemas"]["RoleCategoryReach"][];
+            webcasts: components["schemas"]["WebcastReach"][];
+            overTime: components["schemas"]["ReachOverTime"];
+        };
+        CountyReachRow: {
+            id: string;
+            name: string;
+            /** Format: int32 */
+            target: number | string;
+            /** Format: int32 */
+            reached: number | string;
+            /** Format: double */
+            percentOfTarget: null | number | string;
+            /** Format: int32 */
+            invited: number | string;
+            /** Format: int32 */
+            answered: number | string;
+            /** Format: int32 */
+            accepted: number | string;
+            /** Format: int32 */
+            municipalitiesCovered: number | string;
+            /** Format: int32 */
+            municipalitiesTotal: number | string;
+            projection: components["schemas"]["ReachProjection"];
+        };
+        CreatedApiClient: {
+            client: components["schemas"]["ApiClient"];
+            clientSecret: null | string;
+        };
+        DiscoverRequest: {
+            email: null | string;
+        };
+        DiscoverResponse: {
+            method: string;
+            providerName: null | string;
+            startUrl: null | string;
+        };
+        ForgotPassword: {
+            email: null | string;
+        };
+        FunnelStep: {
+            step: string;
+            label: string;
+            /** Format: int32 */
+            count: number | string;
+            /** Format: double */
+            percentOfInvited: null | number | string;
+        };
         HttpValidationProblemDetails: {
             type?: null | string;
             title?: null | string;
@@ -159,14 +1075,470 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        ImportBatch: {
+            /** Format: uuid */
+            id: string;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            fileName: string;
+            format: string;
+            encoding: null | string;
+            delimiter: null | string;
+            policy: string;
+            /** Format: int32 */
+            rowCount: number | string;
+            /** Format: int32 */
+            createdCount: number | string;
+            /** Format: int32 */
+            updatedCount: number | string;
+            /** Format: int32 */
+            unchangedCount: number | string;
+            /** Format: int32 */
+            skippedCount: number | string;
+        };
+        ImportPreview: {
+            source: string;
+            /** Format: int32 */
+            rows: number | string;
+            /** Format: int32 */
+            matched: number | string;
+            /** Format: int32 */
+            unmatched: number | string;
+            /** Format: int32 */
+            ignoredRows: number | string;
+            /** Format: int32 */
+            thresholdMinutes: number | string;
+            alreadyImported: boolean;
+            items: components["schemas"]["PreviewRow"][];
+        };
+        ImportResult: {
+            /** Format: uuid */
+            importId: string;
+            source: string;
+            alreadyImported: boolean;
+            /** Format: int32 */
+            rows: number | string;
+            /** Format: int32 */
+            matched: number | string;
+            /** Format: int32 */
+            unmatched: number | string;
+            unmatchedRows: components["schemas"]["PreviewRow"][];
+        };
+        ImportSummary: {
+            /** Format: uuid */
+            id: string;
+            source: string;
+            fileName: null | string;
+            /** Format: int32 */
+            rowsTotal: number | string;
+            /** Format: int32 */
+            rowsMatched: number | string;
+            createdBy: null | string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        InvitationListItem: {
+            /** Format: uuid */
+            id?: string;
+            /** Format: uuid */
+            inviteeId?: string;
+            firstName?: null | string;
+            lastName?: null | string;
+            email?: null | string;
+            municipalityCode?: null | string;
+            roleCategory?: string;
+            status?: string;
+            /** Format: date-time */
+            respondedAt?: null | string;
+            /** Format: date-time */
+            waitlistedAt?: null | string;
+            /** Format: date-time */
+            sentAt?: null | string;
+            /** Format: int32 */
+            minutes?: null | number | string;
+            attendanceSources?: string[];
+        };
+        InvitationResult: {
+            /** Format: int32 */
+            created: number | string;
+            /** Format: int32 */
+            alreadyInvited: number | string;
+            /** Format: int32 */
+            queued: number | string;
+        };
+        Invite: {
+            email: null | string;
+            displayName: null | string;
+            role: null | string;
+            tenantId: null | string;
+        };
+        Invited: {
+            user: components["schemas"]["UserView"];
+            emailed: boolean;
+            activationLink: null | string;
+        };
+        Invitee: {
+            /** Format: uuid */
+            id?: string;
+            firstName?: null | string;
+            lastName?: null | string;
+            email?: null | string;
+            municipalityCode?: null | string;
+            municipalityName?: null | string;
+            roleCategory: string;
+            title?: null | string;
+            phone?: null | string;
+            tags?: string[];
+            notes?: null | string;
+            source: string;
+            /** Format: uuid */
+            importBatchId?: null | string;
+            nominatedBy?: null | string;
+            noLongerInOffice?: boolean;
+            status: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+            /** Format: date-time */
+            optedOutAt?: null | string;
+            /** Format: date-time */
+            erasedAt?: null | string;
+        };
+        InviteeCounts: {
+            status: {
+                [key: string]: number | string;
+            };
+            roleCategory: {
+                [key: string]: number | string;
+            };
+            municipality: {
+                [key: string]: number | string;
+            };
+            tag: {
+                [key: string]: number | string;
+            };
+        };
+        InviteeInput: {
+            firstName: null | string;
+            lastName: null | string;
+            email: null | string;
+            municipalityCode: null | string;
+            roleCategory: null | string;
+            title: null | string;
+            phone: null | string;
+            tags: null | string[];
+            notes: null | string;
+            noLongerInOffice: null | boolean;
+        };
+        InviteePage: {
+            items: components["schemas"]["Invitee"][];
+            nextCursor: null | string;
+            /** Format: int64 */
+            total: null | number | string;
+            counts: null | components["schemas"]["InviteeCounts"];
+        };
+        ManualMark: {
+            attended: boolean;
+            /** Format: int32 */
+            minutes: null | number | string;
+        };
+        ManualMarkResult: {
+            /** Format: uuid */
+            invitationId: string;
+            status: string;
+        };
+        MfaCode: {
+            code: null | string;
+            recoveryCode: null | string;
+        };
+        MfaEnabled: {
+            status: string;
+            recoveryCodes: string[];
+            antiforgeryToken: string;
+        };
+        MfaEnrolment: {
+            sharedKey: string;
+            authenticatorUri: string;
+        };
         Municipality: {
             code: string;
             name: string;
+        };
+        MunicipalityReach: {
+            code: null | string;
+            name: string;
+            /** Format: int32 */
+            invited: number | string;
+            /** Format: int32 */
+            accepted: number | string;
+            /** Format: int32 */
+            reached: number | string;
+            covered: boolean;
+        };
+        NationalReachReport: {
+            /** Format: int32 */
+            version: number | string;
+            /** Format: date-time */
+            generatedAt: string;
+            definitions: components["schemas"]["ReachDefinitions"];
+            summary: components["schemas"]["ReachSummary"];
+            projection: components["schemas"]["ReachProjection"];
+            funnel: components["schemas"]["FunnelStep"][];
+            counties: components["schemas"]["CountyReachRow"][];
+            municipalities: components["schemas"]["MunicipalityReach"][];
+            roleCategories: components["schemas"]["RoleCategoryReach"][];
+            overTime: components["schemas"]["ReachOverTime"];
+        };
+        NationalTarget: {
+            /** Format: int32 */
+            target: number | string;
+        };
+        NewApiClient: {
+            displayName: null | string;
+            kind: null | string;
+            scopes: null | string[];
+            redirectUris: null | string[];
+        };
+        Notice: {
+            controller: string;
+            contactEmail?: null | string;
+            legalBasis: string;
+            purpose: string;
+            /** Format: int32 */
+            retentionMonths?: number | string;
+            /** Format: date-time */
+            updatedAt?: null | string;
+            /** Format: date-time */
+            lastPurgeAt?: null | string;
+        };
+        PreviewRow: {
+            key: string;
+            name: string;
+            email: null | string;
+            /** Format: int32 */
+            minutes: number | string;
+            /** Format: int32 */
+            sessions: number | string;
+            /** Format: uuid */
+            invitationId: null | string;
+            matchedBy: null | string;
+            countsAsAttended: boolean;
+        };
+        PrivacySettingsUpdate: {
+            legalBasis: null | string;
+            purpose: null | string;
+            /** Format: int32 */
+            retentionMonths: number | string;
+        };
+        PublicInvitation: {
+            tenant: string;
+            tenantName: string;
+            webcast: components["schemas"]["PublicWebcast"];
+            status: string;
+            canChangeAnswer: boolean;
+            calendarUrl: string;
+            joinUrl: string;
+            /** Format: date-time */
+            joinOpensAt: string;
         };
         PublicTenant: {
             id: string;
             slug: string;
             name: string;
+        };
+        PublicWebcast: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string;
+            /** Format: date-time */
+            startsAt: string;
+            startsAtLocal: string;
+            startsAtText: string;
+            startsAtTextEn: string;
+            /** Format: int32 */
+            durationMinutes: number | string;
+            platform: string;
+            status: string;
+            recordingUrl: null | string;
+        };
+        PurgeResult: {
+            /** Format: int32 */
+            erased: number | string;
+        };
+        ReachDefinitions: {
+            reachedLeader: string;
+            target: string;
+            funnel: string;
+            coverage: string;
+            attendanceRate: string;
+            noShowRate: string;
+            projection: string;
+            overTime: string;
+            /** Format: int32 */
+            attendanceThresholdMinutes: null | number | string;
+        };
+        ReachOverTime: {
+            weeks: components["schemas"]["ReachWeek"][];
+            snapshots: components["schemas"]["ReachSnapshotPoint"][];
+        };
+        ReachProjection: {
+            status: string;
+            /** Format: date */
+            date: null | string;
+            /** Format: double */
+            pacePerWeek: number | string;
+            text: string;
+        };
+        ReachSnapshotPoint: {
+            /** Format: date */
+            date: string;
+            /** Format: int32 */
+            invited: number | string;
+            /** Format: int32 */
+            answered: number | string;
+            /** Format: int32 */
+            accepted: number | string;
+            /** Format: int32 */
+            reached: number | string;
+        };
+        ReachSummary: {
+            /** Format: int32 */
+            reached: number | string;
+            /** Format: int32 */
+            target: null | number | string;
+            /** Format: double */
+            percentOfTarget: null | number | string;
+            /** Format: int32 */
+            invited: number | string;
+            /** Format: int32 */
+            answered: number | string;
+            /** Format: int32 */
+            accepted: number | string;
+            /** Format: int32 */
+            reachedLast28Days: number | string;
+            /** Format: int32 */
+            municipalitiesCovered: number | string;
+            /** Format: int32 */
+            municipalitiesTotal: number | string;
+        };
+        ReachWeek: {
+            /** Format: date */
+            weekStart: string;
+            /** Format: int32 */
+            reachedInWeek: number | string;
+            /** Format: int32 */
+            reachedCumulative: number | string;
+            /** Format: int32 */
+            target: null | number | string;
+        };
+        ReportUpload: {
+            fileName: null | string;
+            contentBase64: null | string;
+            format: null | string;
+            matches: null | {
+                [key: string]: string;
+            };
+        };
+        RescheduleInput: {
+            startsAt: null | string;
+            /** Format: int32 */
+            durationMinutes: null | number | string;
+        };
+        RoleCategoryInfo: {
+            code: string;
+            swedish: string;
+            english: string;
+        };
+        RoleCategoryReach: {
+            category: string;
+            label: string;
+            /** Format: int32 */
+            invited: number | string;
+            /** Format: int32 */
+            accepted: number | string;
+            /** Format: int32 */
+            reached: number | string;
+        };
+        RsvpAnswer: {
+            answer: null | string;
+        };
+        RsvpAnswerResult: {
+            result: string;
+            invitation: components["schemas"]["PublicInvitation"];
+        };
+        Session: {
+            authenticated: boolean;
+            user: null | components["schemas"]["SessionUser"];
+            pending: null | string;
+            antiforgeryToken: string;
+        };
+        SessionUser: {
+            id: string;
+            email: null | string;
+            name: null | string;
+            role: string;
+            tenantId: null | string;
+            tenantSlug: null | string;
+            municipalityCode: null | string;
+        };
+        SetPassword: {
+            userId: null | string;
+            token: null | string;
+            password: null | string;
+        };
+        SignInRequest: {
+            email: null | string;
+            password: null | string;
+        };
+        SignInResponse: {
+            status: string;
+            antiforgeryToken: string;
+        };
+        SubjectAccessEmail: {
+            kind: string;
+            status: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            sentAt: null | string;
+        };
+        SubjectAccessImport: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            fileName: string;
+        };
+        SubjectAccessInvitation: {
+            /** Format: uuid */
+            id?: string;
+            webcastTitle: string;
+            /** Format: date-time */
+            webcastStartsAt?: string;
+            status: string;
+            /** Format: date-time */
+            respondedAt?: null | string;
+            /** Format: date-time */
+            sentAt?: null | string;
+            /** Format: int32 */
+            attendedMinutes?: null | number | string;
+            attendanceSources?: null | string;
+        };
+        SubjectAccessReport: {
+            email: string;
+            /** Format: date-time */
+            generatedAt: string;
+            notice: components["schemas"]["Notice"];
+            invitee: null | components["schemas"]["Invitee"];
+            invitations: components["schemas"]["SubjectAccessInvitation"][];
+            emails: components["schemas"]["SubjectAccessEmail"][];
+            importBatch: null | components["schemas"]["SubjectAccessImport"];
+        };
+        SubjectAccessRequest: {
+            email: null | string;
         };
         TenantSettings: {
             displayName: string;
@@ -212,6 +1584,98 @@ export interface components {
             isActive: boolean;
             /** Format: date-time */
             updatedAt: string;
+        };
+        UserView: {
+            id: string;
+            email: null | string;
+            displayName: null | string;
+            role: string;
+            tenantId: null | string;
+            municipalityCode: null | string;
+            isActive: boolean;
+            mfaEnabled: boolean;
+            hasPassword: boolean;
+            /** Format: date-time */
+            lastSignInAt: null | string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        Webcast: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            description: string;
+            /** Format: date-time */
+            startsAt: string;
+            startsAtLocal: string;
+            startsAtText: string;
+            timeZone: string;
+            /** Format: int32 */
+            durationMinutes: number | string;
+            /** Format: date-time */
+            endsAt: string;
+            platform: string;
+            joinUrl: null | string;
+            recordingUrl: null | string;
+            /** Format: int32 */
+            capacity: null | number | string;
+            audienceMunicipalities: string[];
+            audienceRoleCategories: string[];
+            status: string;
+            /** Format: int32 */
+            scheduleVersion: number | string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            cancelledAt: null | string;
+            counts: components["schemas"]["WebcastCounts"];
+        };
+        WebcastCounts: {
+            /** Format: int32 */
+            invited: number | string;
+            /** Format: int32 */
+            accepted: number | string;
+            /** Format: int32 */
+            waitlisted: number | string;
+            /** Format: int32 */
+            declined: number | string;
+            /** Format: int32 */
+            attended: number | string;
+            /** Format: int32 */
+            absent: number | string;
+        };
+        WebcastInput: {
+            title: null | string;
+            description: null | string;
+            startsAt: null | string;
+            /** Format: int32 */
+            durationMinutes: number | string;
+            platform: null | string;
+            joinUrl: null | string;
+            recordingUrl: null | string;
+            /** Format: int32 */
+            capacity: null | number | string;
+            audienceMunicipalities: null | string[];
+            audienceRoleCategories: null | string[];
+        };
+        WebcastReach: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: int32 */
+            invited: number | string;
+            /** Format: int32 */
+            accepted: number | string;
+            /** Format: int32 */
+            attended: number | string;
+            /** Format: double */
+            attendanceRate: null | number | string;
+            /** Format: int32 */
+            noShows: null | number | string;
+            /** Format: double */
+            noShowRate: null | number | string;
         };
     };
     responses: never;
@@ -402,6 +1866,1556 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AuditPage"];
                 };
+            };
+        };
+    };
+    GetCountyReach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyReachReport"];
+                };
+            };
+        };
+    };
+    ExportCountyReachCsv: {
+        parameters: {
+            query?: {
+                table?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ExportCountyReachXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetNationalReach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NationalReachReport"];
+                };
+            };
+        };
+    };
+    ListCountyReach: {
+        parameters: {
+            query?: {
+                sort?: string;
+                order?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyReachRow"][];
+                };
+            };
+        };
+    };
+    GetCountyReachRow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                countyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountyReachRow"];
+                };
+            };
+        };
+    };
+    ExportNationalReachCsv: {
+        parameters: {
+            query?: {
+                table?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ExportNationalReachXlsx: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetNationalReachTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NationalTarget"];
+                };
+            };
+        };
+    };
+    SetNationalReachTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NationalTarget"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NationalTarget"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListInvitees: {
+        parameters: {
+            query?: {
+                sort?: string;
+                dir?: string;
+                cursor?: string;
+                limit?: number | string;
+                counts?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteePage"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateInvitee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteeInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitee"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListRoleCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleCategoryInfo"][];
+                };
+            };
+        };
+    };
+    GetInvitee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitee"];
+                };
+            };
+        };
+    };
+    UpdateInvitee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InviteeInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invitee"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    EraseInvitee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OptOutInvitee: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ListInviteeImports: {
+        parameters: {
+            query?: {
+                limit?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportBatch"][];
+                };
+            };
+        };
+    };
+    ImportInvitees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetInviteeImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportBatch"];
+                };
+            };
+        };
+    };
+    ExportInvitees: {
+        parameters: {
+            query?: {
+                format?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetPrivacyNotice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+        };
+    };
+    UpdatePrivacySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrivacySettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    PurgeExpiredInvitees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurgeResult"];
+                };
+            };
+        };
+    };
+    InviteeSubjectAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubjectAccessRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectAccessReport"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListWebcasts: {
+        parameters: {
+            query?: {
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webcast"][];
+                };
+            };
+        };
+    };
+    CreateWebcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebcastInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webcast"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetWebcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webcast"];
+                };
+            };
+        };
+    };
+    UpdateWebcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebcastInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webcast"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteWebcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ScheduleWebcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webcast"];
+                };
+            };
+        };
+    };
+    RescheduleWebcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RescheduleInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webcast"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    CancelWebcast: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webcast"];
+                };
+            };
+        };
+    };
+    ListInvitations: {
+        parameters: {
+            query?: {
+                status?: string;
+            };
+            header?: never;
+            path: {
+                webcastId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationListItem"][];
+                };
+            };
+        };
+    };
+    CreateInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webcastId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudienceFilter"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationResult"];
+                };
+            };
+        };
+    };
+    PreviewInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webcastId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AudienceFilter"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudiencePreview"];
+                };
+            };
+        };
+    };
+    ListAttendanceImports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webcastId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportSummary"][];
+                };
+            };
+        };
+    };
+    CommitAttendanceImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webcastId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportUpload"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    PreviewAttendanceImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webcastId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportUpload"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreview"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    MarkAttendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webcastId: string;
+                invitationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ManualMark"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManualMarkResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetPublicInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicInvitation"];
+                };
+            };
+        };
+    };
+    AnswerPublicInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RsvpAnswer"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RsvpAnswerResult"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListPublicWebcasts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicWebcast"][];
+                };
+            };
+        };
+    };
+    GetSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+        };
+    };
+    SignOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DiscoverSignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscoverRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscoverResponse"];
+                };
+            };
+        };
+    };
+    SignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInResponse"];
+                };
+            };
+        };
+    };
+    VerifyMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCode"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInResponse"];
+                };
+            };
+        };
+    };
+    StartMfaEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaEnrolment"];
+                };
+            };
+        };
+    };
+    ConfirmMfaEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCode"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaEnabled"];
+                };
+            };
+        };
+    };
+    ForgotPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForgotPassword"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ResetPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPassword"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    AcceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPassword"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    ListAllUsers: {
+        parameters: {
+            query?: {
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"][];
+                };
+            };
+        };
+    };
+    InviteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Invite"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invited"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    SetUserActive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActiveChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+        };
+    };
+    ListTenantUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"][];
+                };
+            };
+        };
+    };
+    InviteTenantUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Invite"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invited"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    SetTenantUserActive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActiveChange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+        };
+    };
+    ListApiClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClient"][];
+                };
+            };
+        };
+    };
+    CreateApiClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewApiClient"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiClient"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteApiClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -3,29 +3,66 @@ import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from './LanguageSwitch';
 import { inTenant } from '../runtime';
 import { useTenant } from '../tenant';
+import { useSession, type Role } from '../session';
+import { api, setAntiforgeryToken } from '../api/client';
+import { base } from '../runtime';
 
 interface NavItem {
   to: string;
   key: string;
+  /** Who sees the item; everyone when omitted (and everyone while the session does not say). */
+  roles?: Role[];
 }
+
 
 const tenantNav: NavItem[] = [
   { to: '/', key: 'nav.dashboard' },
-  { to: '/installningar', key: 'nav.settings' },
-  { to: '/granskningslogg', key: 'nav.audit' },
+  { to: '/inbjudna', key: 'nav.invitees' },
+  { to: '/sandningar', key: 'nav.webcasts' },
+  { to: '/installningar', key: 'nav.settings', roles: ['CountyAdmin', 'SystemAdmin'] },
+  { to: '/granskningslogg', key: 'nav.audit', roles: ['CountyAdmin', 'SystemAdmin'] },
 ];
 
 const rootNav: NavItem[] = [
   { to: '/', key: 'nav.home' },
-  { to: '/nationellt', key: 'nav.national' },
-  { to: '/system/lan', key: 'nav.tenants' },
+  { to: '/nationellt', key: 'nav.national', roles: ['NationalViewer', 'SystemAdmin'] },
+  { to: '/system/lan', key: 'nav.tenants', roles: ['SystemAdmin'] },
 ];
+
+/** The menu for this person: items for their role once the session names it. Exported for tests. */
+export function navFor(items: NavItem[], role: string | null | undefined): NavItem[] {
+  return role ? items.filter((i) => !i.roles || i.roles.includes(role as Role)) : items;
+}
+
+
+/** Signed in: name and sign-out (the session ends on the server). Otherwise a sign-in link back to here. */
+function UserBox() {
+  const { t } = useTranslation();
+  const session = useSession();
+  if (session.data?.authenticated && session.data.user) {
+    const signOut = async () => {
+      await api.POST('/api/auth/sign-out');
+      setAntiforgeryToken(null);
+      window.location.assign('/konto/logga-in');
+    };
+    return (
+      <span className="user-box">
+        <span>{t('signIn.signedInAs', { name: session.data.user.name ?? session.data.user.email ?? '' })}</span>
+        <button type="button" className="link-button" onClick={() => void signOut()}>{t('signIn.signOut')}</button>
+      </span>
+    );
+  }
+  if (session.isPending) return null;
+  const back = encodeURIComponent(base + window.location.pathname.slice(base.length) + window.location.search);
+  return <a href={`/konto/logga-in?tillbaka=${back}`}>{t('nav.signIn')}</a>;
+}
 
 /** Skip link, header with the county's name, main menu, language switch, <main>, footer. */
 export function Layout() {
   const { t } = useTranslation();
   const tenant = useTenant();
-  const nav = inTenant ? tenantNav : rootNav;
+  const session = useSession();
+  const nav = navFor(inTenant ? tenantNav : rootNav, session.data?.user?.role);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -38,6 +75,7 @@ export function Layout() {
             <span className="brand-sub">{inTenant ? tenant.data?.name ?? '\u00a0' : t('app.national')}</span>
           </p>
           <div className="header-tools">
+            <UserBox />
             <LanguageSwitch />
           </div>
         </div>

@@ -17,11 +17,17 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
   const problem = error instanceof ApiError ? error.problem : undefined;
   const status = error instanceof ApiError ? error.status : undefined;
   const text =
-    status === 401 ? t('common.unauthenticated') : status === 403 && !problem?.detail ? t('common.forbidden') : problem?.detail ?? problem?.title ?? t('common.errorGeneric');
+    problem?.detail ?? (status === 401 ? t('common.unauthenticated') : status === 403 ? t('common.forbidden') : problem?.title ?? t('common.errorGeneric'));
+  const signIn = status === 401 && (!problem?.code || problem.code === 'unauthenticated');
   return (
     <div className="state state-error" role="alert">
       <p className="state-title">{problem?.title ?? t('common.errorTitle')}</p>
       <p>{text}</p>
+      {signIn && (
+        <p>
+          <a href={`/konto/logga-in?tillbaka=${encodeURIComponent(window.location.pathname + window.location.search)}`}>{t('signIn.signInToSee')}</a>
+        </p>
+      )}
       {problem?.correlationId && <p className="muted">{t('common.correlation', { id: problem.correlationId })}</p>}
       {onRetry && (
         <button type="button" className="button secondary" onClick={onRetry}>

@@ -6,10 +6,11 @@ import { Page } from '../components/Page';
 import { QueryView } from '../components/PageState';
 import { SwedenMap } from '../map/SwedenMap';
 import { inTenant } from '../runtime';
-import { useActiveTenants, useTenant } from '../tenant';
+import { useActiveTenants } from '../tenant';
+import { CountyDashboard } from './CountyDashboard';
 
 export function HomePage() {
-  return inTenant ? <CountyHome /> : <NationalLanding />;
+  return inTenant ? <CountyDashboard /> : <NationalLanding />;
 }
 
 /** "/": choose a county (map and list), and the national and system screens. */
@@ -65,32 +66,5 @@ function NationalLanding() {
         </ul>
       </section>
     </Page>
-  );
-}
-
-/** "/t/{slug}/": the county's overview. Reach figures join here when the reach report lands. */
-function CountyHome() {
-  const { t } = useTranslation();
-  const tenant = useTenant();
-  return (
-    <QueryView query={tenant}>
-      {(tn) => (
-        <Page title={t('county.title', { name: tn.name })} intro={t('county.intro')}>
-          <div className="grid-2">
-            <section aria-labelledby="shortcuts" className="card">
-              <h2 id="shortcuts">{t('county.quickLinks')}</h2>
-              <ul className="link-list">
-                <li><Link to="/installningar">{t('nav.settings')}</Link></li>
-                <li><Link to="/granskningslogg">{t('nav.audit')}</Link></li>
-              </ul>
-              <p className="muted">{t('county.reachPending')}</p>
-            </section>
-            <section aria-label={tn.name} className="card">
-              <SwedenMap label={tn.name} counties={[{ code: tn.id, label: tn.name, shade: 'active', highlight: true }]} />
-            </section>
-          </div>
-        </Page>
-      )}
-    </QueryView>
   );
 }

@@ -132,7 +132,9 @@ public static class PublicPagesApi
     static bool SameOrigin(HttpContext http)
     {
         var site = http.Request.Headers["Sec-Fetch-Site"].ToString();
-        if (site.Length > 0 && site is not ("same-origin" or "none")) return false;
+        // A browser that says where the form came from is believed: with the site's Referrer-Policy no-referrer,
+        // Chromium sends "Origin: null" on same-origin form posts, so Origin alone would refuse every real answer.
+        if (site.Length > 0) return site is "same-origin" or "none";
         var origin = http.Request.Headers.Origin.ToString();
         if (origin.Length == 0 || origin == "null") return origin.Length == 0;
         return Uri.TryCreate(origin, UriKind.Absolute, out var o) &&

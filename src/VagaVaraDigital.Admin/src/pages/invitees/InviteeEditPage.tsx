@@ -1,0 +1,156 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useParams, Link } from 'react-router';
+import { api, ApiError, unwrap } from '../../api/client';
+import type { components } from '../../api/schema';
+import { Page } from '../../components/Page';
+import { ErrorMessage, QueryView } from '../../components/PageState';
+import { ErrorSummary, Field, fieldErrors } from '../../components/Field';
+import { formatDateTime } from '../../format';
+import { fullName, useMunicipalities, useRoleCategories, type Invitee } from './model';
+
+type Input = components['schemas']['InviteeInput'];
+interface Form { firstName: string; lastName: string; email: string; municipalityCode: string; roleCategory: string; title: string; phone: string; tags: string; notes: string; noLongerInOffice: boolean }
+
+const blank: Form = { firstName: '', lastName: '', email: '', municipalityCode: '', roleCategory: '', title: '', phone: '', tags: '', notes: '', noLongerInOffice: false };
+
+function toForm(i: Invitee): Form {
+  return {
+    firstName: i.firstName ?? '', lastName: i.lastName ?? '', email: i.email ?? '', municipalityCode: i.municipalityCode ?? '',
+    roleCategory: i.roleCategory, title: i.title ?? '', phone: i.phone ?? '', tags: (i.tags ?? []).join(', '), notes: i.notes ?? '',
+    noLongerInOffice: i.noLongerInOffice ?? false,
+  };
+}
+
+export function toInput(f: Form): Input {
+  const opt = (s: string) => (s.trim() === '' ? null : s.trim());
+  return {
+    firstName: opt(f.firstName), lastName: opt(f.lastName), email: opt(f.email), municipalityCode: opt(f.municipalityCode),
+    roleCategory: opt(f.roleCategory), title: opt(f.title), phone: opt(f.phone),
+    tags: f.tags.split(',').map((x) => x.trim()).filter(Boolean), notes: opt(f.notes), noLongerInOffice: f.noLongerInOffice,
+  };
+}
+
+/** "/inbjudna/ny" and "/inbjudna/{id}": add, correct, opt out and erase. */
+export function InviteeEditPage() {
+  const { id } = useParams();
+  const { t } = useTranslation();
+  const isNew = !id || id === 'ny';
+  const query = useQuery({ queryKey: ['invitee', id], queryFn: () => unwrap(api.GET('/api/invitees/{id}', { params: { path: { id: id! } } })), enabled: !isNew });
+  if (isNew) return <Page title={t('invitees.addTitle')}><InviteeForm /></Page>;
+  return (
+    <QueryView query={query}>
+      {(i) => <Page title={fullName(i) || t('invitees.editTitle')}><InviteeForm invitee={i} /></Page>}
+    </QueryView>
+  );
+}
+
+function InviteeForm({ invitee }: { invitee?: Invitee }) {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const roles = useRoleCategories();
+  const municipalities = useMunicipalities();
+  const [form, setForm] = useState<Form>(invitee ? toForm(invitee) : blank);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saved, setSaved] = useState(false);
+  useEffect(() => { if (invitee) setForm(toForm(invitee)); }, [invitee]);
+
+  const done = () => void client.invalidateQueries({ queryKey: ['invitees'] });
+  const save = useMutation({
+    mutationFn: (body: Input) => invitee
+      ? unwrap(api.PUT('/api/invitees/{id}', { params: { path: { id: invitee.id! } }, body }))
+      : unwrap(api.POST('/api/invitees', { body })),
+    onSuccess: (saved) => {
+      done();
+      setErrors({});
+      if (!invitee && saved) navigate(`/inbjudna/${saved.id}`, { replace: true });
+      client.setQueryData(['invitee', saved.id], saved);
+      setSaved(true);
+    },
+    onError: (e) => { if (e instanceof ApiError && e.problem.errors) setErrors(fieldErrors(e.problem.errors)); },
+  });
+  const erase = useMutation({
+    mutationFn: () => unwrap(api.DELETE('/api/invitees/{id}', { params: { path: { id: invitee!.id! } } })),
+    onSuccess: () => { done(); navigate('/inbjudna'); },
+  });
+  const optOut = useMutation({
+    mutationFn: () => unwrap(api.POST('/api/invitees/{id}/opt-out', { params: { path: { id: invitee!.id! } } })),
+    onSuccess: () => { done(); void client.invalidateQueries({ queryKey: ['invitee', invitee!.id!] }); },
+  });
+
+  const labels: Record<string, string> = {
+    firstName: t('invitees.firstName'), lastName: t('invitees.lastName'), email: t('invitees.email'), municipalityCode: t('invitees.municipality'),
+    roleCategory: t('invitees.roleCategory'), title: t('invitees.titleField'), phone: t('invitees.phone'), tags: t('invitees.tags'), notes: t('invitees.notes'),
+  };
+  const set = (k: keyof Form) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => {
+    setSaved(false);
+    setForm({ ...form, [k]: e.target.type === 'checkbox' ? (e.target as HTMLInputElement).checked : e.target.value });
+  };
+  const submit = (e: FormEvent) => { e.preventDefault(); save.mutate(toInput(form)); };
+  const select = (k: 'municipalityCode' | 'roleCategory', options: { value: string; label: string }[], required = false) => (
+    <div className={errors[k] ? 'field has-error' : 'field'}>
+      <label htmlFor={k}>{labels[k]}{required && <span className="muted"> ({t('common.required')})</span>}</label>
+      {errors[k] && <p id={`${k}-error`} className="field-error">{errors[k]}</p>}
+      <select id={k} value={form[k]} onChange={set(k)} aria-invalid={errors[k] ? true : undefined} aria-describedby={errors[k] ? `${k}-error` : undefined} required={required}>
+        <option value="">{t('invitees.choose')}</option>
+        {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      </select>
+    </div>
+  );
+
+  return (
+    <>
+      <form onSubmit={submit} className="form" noValidate>
+        <ErrorSummary errors={errors} labels={labels} />
+        {save.error && !(save.error instanceof ApiError && save.error.problem.errors) && <ErrorMessage error={save.error} />}
+        <Field id="firstName" label={labels.firstName} value={form.firstName} onChange={set('firstName')} error={errors.firstName} autoComplete="off" required />
+        <Field id="lastName" label={labels.lastName} value={form.lastName} onChange={set('lastName')} error={errors.lastName} autoComplete="off" required />
+        <Field id="email" type="email" label={labels.email} value={form.email} onChange={set('email')} error={errors.email} autoComplete="off" required />
+        {select('municipalityCode', [{ value: 'lansstyrelsen', label: t('invitees.countyBoard') }, ...municipalities.data.map((m) => ({ value: m.code, label: m.name }))])}
+        {select('roleCategory', (roles.data ?? []).map((r) => ({ value: r.code, label: i18n.language === 'en' ? r.english : r.swedish })), true)}
+        <Field id="title" label={labels.title} value={form.title} onChange={set('title')} error={errors.title} />
+        <Field id="phone" type="tel" label={labels.phone} value={form.phone} onChange={set('phone')} error={errors.phone} />
+        <Field id="tags" label={labels.tags} hint={t('invitees.tagsHint')} value={form.tags} onChange={set('tags')} error={errors.tags} />
+        <div className={errors.notes ? 'field has-error' : 'field'}>
+          <label htmlFor="notes">{labels.notes}</label>
+          {errors.notes && <p id="notes-error" className="field-error">{errors.notes}</p>}
+          <textarea id="notes" rows={3} value={form.notes} onChange={set('notes')} />
+        </div>
+        {invitee && (
+          <div className="field checkbox">
+            <input id="noLongerInOffice" type="checkbox" checked={form.noLongerInOffice} onChange={set('noLongerInOffice')} />
+            <label htmlFor="noLongerInOffice">{t('invitees.noLongerInOffice')}</label>
+          </div>
+        )}
+        <div className="form-actions">
+          <button type="submit" className="button" disabled={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</button>
+          <Link to="/inbjudna">{t('invitees.backToList')}</Link>
+          <p role="status" className="saved">{saved ? t('common.saved') : ''}</p>
+        </div>
+      </form>
+      {invitee && (
+        <section aria-labelledby="gdpr" className="danger-zone">
+          <h2 id="gdpr">{t('invitees.gdprTitle')}</h2>
+          <p className="muted">
+            {t('invitees.source', { source: t(`invitees.sources.${invitee.source}`, { defaultValue: invitee.source }) })}
+            {invitee.nominatedBy ? ` · ${t('invitees.nominatedBy', { who: invitee.nominatedBy })}` : ''}
+            {' · '}{t('invitees.created', { when: formatDateTime(invitee.createdAt, i18n.language) })}
+          </p>
+          {(optOut.error || erase.error) && <ErrorMessage error={optOut.error ?? erase.error} />}
+          <div className="button-row">
+            {invitee.status === 'active' && (
+              <button type="button" className="button secondary" disabled={optOut.isPending} onClick={() => { if (window.confirm(t('invitees.confirmOptOut'))) optOut.mutate(); }}>
+                {t('invitees.optOut')}
+              </button>
+            )}
+            <button type="button" className="button danger" disabled={erase.isPending} onClick={() => { if (window.confirm(t('invitees.confirmErase', { name: fullName(invitee) }))) erase.mutate(); }}>
+              {t('invitees.erase')}
+            </button>
+          </div>
+        </section>
+      )}
+    </>
+  );
+}
