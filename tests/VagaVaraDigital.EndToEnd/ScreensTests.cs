@@ -102,6 +102,23 @@ public sealed class ScreensTests : BrowserTest
     }
 
     [Test]
+    public async Task County_admin_invites_an_officer_and_switches_the_account_off()
+    {
+        var page = await PageAsAsync("CountyAdmin", "03");
+        await GoAsync(page, "/t/uppsala/anvandare");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Användare");
+        await page.GetByLabel("E-post (obligatorisk)").FillAsync("handlaggare@lansstyrelsen.se");
+        await page.Locator("#displayName").FillAsync("Hans Handläggare");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Skicka inbjudan" }).ClickAsync();
+        await Expect(page.Locator("p.saved")).ToBeVisibleAsync();
+        var row = page.Locator("tr", new() { HasText = "handlaggare@lansstyrelsen.se" });
+        await Expect(row).ToContainTextAsync("Handläggare");
+        await AssertAccessibleAsync(page, "users");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Stäng av Hans Handläggare" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("Inaktiv");
+    }
+
+    [Test]
     public async Task County_editor_is_told_settings_are_not_for_their_role()
     {
         var page = await PageAsAsync("CountyEditor", "03");
@@ -143,7 +160,8 @@ public sealed class ScreensTests : BrowserTest
     public async Task Screens_reflow_at_narrow_widths(int width)
     {
         var admin = await PageAsAsync("CountyAdmin", "03", width: width, height: 800);
-        foreach (var path in new[] { "/t/uppsala/", "/t/uppsala/installningar", "/t/uppsala/granskningslogg", "/t/uppsala/tillganglighet" })
+        foreach (var path in new[] { "/t/uppsala/", "/t/uppsala/inbjudna", "/t/uppsala/inbjudna/import", "/t/uppsala/sandningar", "/t/uppsala/sandningar/ny",
+                     "/t/uppsala/installningar", "/t/uppsala/anvandare", "/t/uppsala/granskningslogg", "/t/uppsala/tillganglighet" })
         {
             await GoAsync(admin, path);
             await Expect(admin.Locator(".state-loading")).ToHaveCountAsync(0);
@@ -152,7 +170,7 @@ public sealed class ScreensTests : BrowserTest
         await admin.ScreenshotAsync(new() { Path = Path.Combine(E2ERun.Artifacts, $"audit-log-{width}px.png"), FullPage = true });
 
         var national = await PageAsAsync("SystemAdmin", width: width, height: 800);
-        foreach (var path in new[] { "/", "/nationellt", "/system/lan" })
+        foreach (var path in new[] { "/", "/nationellt", "/system/lan", "/konto/logga-in" })
         {
             await GoAsync(national, path);
             await Expect(national.Locator(".state-loading")).ToHaveCountAsync(0);

@@ -13,6 +13,7 @@ import { ImportWizard } from './pages/invitees/ImportWizard';
 import { WebcastsPage } from './pages/webcasts/WebcastsPage';
 import { WebcastEditPage } from './pages/webcasts/WebcastEditPage';
 import { WebcastPage } from './pages/webcasts/WebcastPage';
+import { UsersPage } from './pages/UsersPage';
 import { SignInPage } from './pages/account/SignInPage';
 import { ForgotPasswordPage, SetPasswordPage } from './pages/account/PasswordPages';
 
@@ -32,6 +33,7 @@ export const routes: RouteObject[] = [
       { path: 'sandningar/:id/andra', element: <WebcastEditPage /> },
       { path: 'installningar', element: <SettingsPage /> },
       { path: 'granskningslogg', element: <AuditPage /> },
+      { path: 'anvandare', element: <UsersPage /> },
       { path: 'nationellt', element: <NationalPage /> },
       { path: 'system/lan', element: <TenantsPage /> },
       { path: 'tillganglighet', element: <AccessibilityPage /> },

@@ -20,6 +20,7 @@ const tenantNav: NavItem[] = [
   { to: '/inbjudna', key: 'nav.invitees' },
   { to: '/sandningar', key: 'nav.webcasts' },
   { to: '/installningar', key: 'nav.settings', roles: ['CountyAdmin', 'SystemAdmin'] },
+  { to: '/anvandare', key: 'nav.users', roles: ['CountyAdmin', 'SystemAdmin'] },
   { to: '/granskningslogg', key: 'nav.audit', roles: ['CountyAdmin', 'SystemAdmin'] },
 ];
 

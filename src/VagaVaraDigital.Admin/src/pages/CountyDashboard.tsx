@@ -9,6 +9,7 @@ import { SwedenMap } from '../map/SwedenMap';
 import { shareClass } from '../map/geo';
 import { formatNumber, formatPercent, shareOf } from '../format';
 import { useTenant } from '../tenant';
+import { UpcomingWebcasts } from '../components/UpcomingWebcasts';
 
 /**
  * "/t/{slug}/": the county's reach against its target (CountyAdmin/Editor), or — for a MunicipalUser —
@@ -43,6 +44,7 @@ export function CountyDashboard() {
                   />
                 </section>
               </div>
+              <UpcomingWebcasts />
               <FunnelChart funnel={r.funnel} />
               <OverTimeChart weeks={r.overTime.weeks} target={target || null} />
               <RoleCategoryChart rows={r.roleCategories} />
