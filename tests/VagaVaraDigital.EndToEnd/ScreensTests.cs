@@ -119,6 +119,32 @@ public sealed class ScreensTests : BrowserTest
     }
 
     [Test]
+    public async Task County_admin_sees_the_outbox_and_edits_a_template_with_a_live_preview()
+    {
+        var page = await PageAsAsync("CountyAdmin", "03");
+        // One message in the outbox: an account invitation (no job server runs here, so it stays pending).
+        var invited = await page.APIRequest.PostAsync($"{BaseUrl}/t/uppsala/api/tenant/users", new()
+        {
+            DataObject = new { email = "ny.handlaggare@lansstyrelsen.se", displayName = "Ny Handläggare", role = "CountyEditor" },
+        });
+        Assert.That(invited.Status, Is.EqualTo(201), await invited.TextAsync());
+
+        await GoAsync(page, "/t/uppsala/e-post");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("E-post");
+        await Expect(page.Locator("div[role='region'][aria-labelledby='outbox'] tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("div[role='region'][aria-labelledby='outbox'] tbody")).ToContainTextAsync("ny.handlaggare@lansstyrelsen.se");
+        await AssertAccessibleAsync(page, "email-outbox");
+
+        var template = page.GetByLabel("Mall", new() { Exact = true });
+        var first = await template.Locator("option").Nth(1).GetAttributeAsync("value");
+        await template.SelectOptionAsync(first!);
+        await Expect(page.Locator(".mail-preview")).ToBeVisibleAsync();
+        await page.GetByLabel("Ämne", new() { Exact = true }).FillAsync("Testämne från länet");
+        await Expect(page.Locator(".mail-preview")).ToContainTextAsync("Testämne från länet");
+        await AssertAccessibleAsync(page, "email-template");
+    }
+
+    [Test]
     public async Task County_editor_is_told_settings_are_not_for_their_role()
     {
         var page = await PageAsAsync("CountyEditor", "03");
@@ -161,7 +187,7 @@ public sealed class ScreensTests : BrowserTest
     {
         var admin = await PageAsAsync("CountyAdmin", "03", width: width, height: 800);
         foreach (var path in new[] { "/t/uppsala/", "/t/uppsala/inbjudna", "/t/uppsala/inbjudna/import", "/t/uppsala/sandningar", "/t/uppsala/sandningar/ny",
-                     "/t/uppsala/installningar", "/t/uppsala/anvandare", "/t/uppsala/granskningslogg", "/t/uppsala/tillganglighet" })
+                     "/t/uppsala/installningar", "/t/uppsala/anvandare", "/t/uppsala/e-post", "/t/uppsala/granskningslogg", "/t/uppsala/tillganglighet" })
         {
             await GoAsync(admin, path);
             await Expect(admin.Locator(".state-loading")).ToHaveCountAsync(0);

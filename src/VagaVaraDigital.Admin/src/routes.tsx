@@ -14,6 +14,7 @@ import { WebcastsPage } from './pages/webcasts/WebcastsPage';
 import { WebcastEditPage } from './pages/webcasts/WebcastEditPage';
 import { WebcastPage } from './pages/webcasts/WebcastPage';
 import { UsersPage } from './pages/UsersPage';
+import { EmailPage } from './pages/EmailPage';
 import { SignInPage } from './pages/account/SignInPage';
 import { ForgotPasswordPage, SetPasswordPage } from './pages/account/PasswordPages';
 
@@ -34,6 +35,7 @@ export const routes: RouteObject[] = [
       { path: 'installningar', element: <SettingsPage /> },
       { path: 'granskningslogg', element: <AuditPage /> },
       { path: 'anvandare', element: <UsersPage /> },
+      { path: 'e-post', element: <EmailPage /> },
       { path: 'nationellt', element: <NationalPage /> },
       { path: 'system/lan', element: <TenantsPage /> },
       { path: 'tillganglighet', element: <AccessibilityPage /> },

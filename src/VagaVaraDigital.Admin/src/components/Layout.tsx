@@ -19,6 +19,7 @@ const tenantNav: NavItem[] = [
   { to: '/', key: 'nav.dashboard' },
   { to: '/inbjudna', key: 'nav.invitees' },
   { to: '/sandningar', key: 'nav.webcasts' },
+  { to: '/e-post', key: 'nav.email', roles: ['CountyAdmin', 'SystemAdmin'] },
   { to: '/installningar', key: 'nav.settings', roles: ['CountyAdmin', 'SystemAdmin'] },
   { to: '/anvandare', key: 'nav.users', roles: ['CountyAdmin', 'SystemAdmin'] },
   { to: '/granskningslogg', key: 'nav.audit', roles: ['CountyAdmin', 'SystemAdmin'] },
