@@ -19,10 +19,11 @@ public sealed class ScreensTests : BrowserTest
         await AssertAccessibleAsync(page, "landing");
 
         // Hover and focus tell which county (the map is also a set of links).
-        await page.Locator(".map-svg a[aria-label='Länsstyrelsen i Uppsala län']").FocusAsync();
+        var uppsala = page.Locator(".map-svg a[aria-label='Länsstyrelsen i Uppsala län']");
+        await uppsala.FocusAsync();
         await Expect(page.Locator(".map-info")).ToHaveTextAsync("Länsstyrelsen i Uppsala län");
-        await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/t/uppsala/");
+        await Expect(uppsala).ToBeFocusedAsync();
+        await Task.WhenAll(page.WaitForURLAsync("**/t/uppsala/", new() { WaitUntil = WaitUntilState.Commit }), uppsala.PressAsync("Enter"));
     }
 
     [Test]
