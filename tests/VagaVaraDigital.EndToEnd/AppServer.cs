@@ -47,6 +47,7 @@ public sealed class AppServer : WebApplicationFactory<Program>
         builder.UseSetting("Database:MigrateOnStartup", "false");
         builder.UseSetting("AdminApp:Path", SpaRoot);
         builder.UseSetting("Jobs:Server", "false");
+        builder.UseSetting("PublicLinks:BaseUrl", BaseUrl);   // links in e-mail lead to this app
         builder.UseSetting("Reach:CacheDuration", "00:00:00");   // figures right after the action that changed them
         builder.ConfigureLogging(l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("VVD_TEST_LOG") is null ? LogLevel.Warning : LogLevel.Information));
         builder.ConfigureServices(services =>
