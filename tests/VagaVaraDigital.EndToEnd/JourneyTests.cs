@@ -74,6 +74,15 @@ public sealed class JourneyTests : BrowserTest
         await Expect(admin.Locator("#invitations ~ * table tbody tr, section[aria-labelledby='invitations'] tbody tr")).ToHaveCountAsync(2);
         await AssertAccessibleAsync(admin, "webcast-invitations");
 
+        // A broken attendance report: a clear message, nothing read in.
+        await admin.GetByLabel("Närvarorapport").SetInputFilesAsync(new FilePayload
+        {
+            Name = "rapport.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("det här är ingen närvarorapport\n"),
+        });
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Förhandsgranska rapporten" }).ClickAsync();
+        await Expect(admin.Locator("section[aria-labelledby='attendance-import'] [role='alert']")).ToBeVisibleAsync();
+        await AssertAccessibleAsync(admin, "attendance-import-error");
+
         // 4. The invitation e-mail goes out through the real sender to an SMTP sink; the invitee opens its RSVP link.
         await using var sink = await SmtpSink.StartAsync();
         var sent = await DrainOutboxAsync(sink);

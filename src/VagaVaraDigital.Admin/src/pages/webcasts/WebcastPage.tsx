@@ -11,6 +11,7 @@ import { DataTable } from '../../components/charts/DataTable';
 import { formatDateTime, formatNumber } from '../../format';
 import { useMunicipalities, useRoleCategories } from '../invitees/model';
 import type { Webcast } from './WebcastsPage';
+import { AttendanceImport } from './AttendanceImport';
 
 /** "/sandningar/{id}": the webcast, its lifecycle (publish, move, cancel — each saying who is told), invitations and answers. */
 export function WebcastPage() {
@@ -173,6 +174,11 @@ function InvitationList({ webcast: w }: { webcast: Webcast }) {
           />
         )}
       </QueryView>
+      {query.data && query.data.length > 0 && w.status !== 'draft' && w.status !== 'cancelled' && (
+        <AttendanceImport webcastId={w.id} invitations={query.data.map((r) => ({
+          id: r.id!, label: [[r.firstName, r.lastName].filter(Boolean).join(' '), r.email].filter(Boolean).join(' – ') || r.id!,
+        }))} />
+      )}
     </section>
   );
 }
