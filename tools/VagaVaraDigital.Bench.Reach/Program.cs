@@ -69,7 +69,7 @@ async Task SqlNational()
 {
     await using var conn = await app.OpenConnectionAsync();
     await using var tx = await conn.BeginTransactionAsync();
-    var rows = (await conn.QueryAsync<FigureRow>(ReachReports.NationalSql, new { now }, tx)).AsList();
+    var rows = (await conn.QueryAsync<FigureRow>(ReachReports.NationalSql, new { now }, tx, commandTimeout: 600)).AsList();
     if (rows.Count < 300) throw new InvalidOperationException("national figures missing");
     await tx.CommitAsync();
 }
@@ -79,7 +79,7 @@ async Task SqlCounty(string tenant)
     await using var conn = await app.OpenConnectionAsync();
     await using var tx = await conn.BeginTransactionAsync();
     await conn.ExecuteAsync("SELECT set_config('app.tenant_id', @tenant, true)", new { tenant }, tx);
-    var rows = (await conn.QueryAsync<FigureRow>(ReachReports.CountySql, new { now, municipality = (string?)null }, tx)).AsList();
+    var rows = (await conn.QueryAsync<FigureRow>(ReachReports.CountySql, new { now, municipality = (string?)null }, tx, commandTimeout: 600)).AsList();
     if (rows.Count < 10) throw new InvalidOperationException("county figures missing");
     await tx.CommitAsync();
 }
@@ -153,7 +153,7 @@ static HttpClient Start(BenchFactory factory)
 {
     factory.UseKestrel(0);
     factory.StartServer();
-    return new HttpClient(new SocketsHttpHandler()) { BaseAddress = factory.ClientOptions.BaseAddress };
+    return new HttpClient(new SocketsHttpHandler()) { BaseAddress = factory.ClientOptions.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
 }
 
 /// <summary>The real app on Kestrel with a bench identity from the X-Bench header ("role;tenant").</summary>
