@@ -131,3 +131,24 @@ public sealed class ReachCalculationTests
         }));
     }
 }
+
+/// <summary>The national reach API is described in the OpenAPI document, with its versioned report type.</summary>
+public sealed class ReachOpenApiTests : ReachTest
+{
+    [Test]
+    public async Task The_openapi_document_describes_the_reach_endpoints_and_the_report_schema()
+    {
+        var doc = await GetJsonAsync(Client(null), "openapi/v1.json");
+        var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToArray();
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+        Assert.Multiple(() =>
+        {
+            Assert.That(paths, Does.Contain("/api/national/reach/").Or.Contain("/api/national/reach"));
+            Assert.That(paths, Does.Contain("/api/national/reach/counties").And.Contain("/api/national/reach/counties/{countyId}"));
+            Assert.That(paths, Does.Contain("/api/reach/").Or.Contain("/api/reach"));
+            Assert.That(schemas.TryGetProperty("NationalReachReport", out var report), Is.True);
+            Assert.That(report.GetProperty("properties").TryGetProperty("version", out _), Is.True);
+            Assert.That(schemas.TryGetProperty("CountyReachReport", out _), Is.True);
+        });
+    }
+}
