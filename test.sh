@@ -79,6 +79,14 @@ if [ -f src/VagaVaraDigital.Admin/package.json ] && grep -q '"test"' src/VagaVar
   fi
 fi
 
+# E-mail reliability, short form (tools/VagaVaraDigital.MailFaults: kill -9 mid-send, two worker processes,
+# PostgreSQL stopped and started; private clusters of its own). Counts as one test.
+faults=tools/VagaVaraDigital.MailFaults/bin/Debug/net10.0/vvd-mail-faults.dll
+if [ -f "$faults" ]; then
+  echo "==> E-post: feltålighet (kort form)"
+  if dotnet "$faults" fault --short; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); STATUS=1; fi
+fi
+
 [ "$FAILED" -gt 0 ] && STATUS=1
 line="$PASSED passed, $FAILED failed"
 [ "$SKIPPED" -gt 0 ] && line="$line, $SKIPPED skipped"

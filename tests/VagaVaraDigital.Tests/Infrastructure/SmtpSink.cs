@@ -43,6 +43,7 @@ public sealed class SmtpSink : IAsyncDisposable
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(sink));
+        services.Add(new NoDelayListenerFactory());
         var server = new SmtpServer.SmtpServer(options, services);
         sink._running = server.StartAsync(sink._stop.Token);
         // Wait until it listens.
@@ -71,6 +72,54 @@ public sealed class SmtpSink : IAsyncDisposable
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    /// <summary>
+    /// Accepts connections with Nagle's algorithm off: the server writes its replies in small pieces, and with
+    /// Nagle on, each waits for the client's delayed ACK (~40 ms) — the sink would then measure TCP, not SMTP.
+    /// </summary>
+    sealed class NoDelayListenerFactory : SmtpServer.Net.IEndpointListenerFactory
+    {
+        public SmtpServer.Net.IEndpointListener CreateListener(IEndpointDefinition endpoint) => new Listener(endpoint);
+
+        sealed class Listener : SmtpServer.Net.IEndpointListener
+        {
+            readonly TcpListener _listener;
+
+            public Listener(IEndpointDefinition endpoint)
+            {
+                _listener = new TcpListener(endpoint.Endpoint);
+                _listener.Start();
+            }
+
+            public async Task<SmtpServer.IO.ISecurableDuplexPipe> GetPipeAsync(ISessionContext context, CancellationToken cancellationToken)
+            {
+                var client = await _listener.AcceptTcpClientAsync(cancellationToken);
+                client.NoDelay = true;
+                return new Pipe(client);
+            }
+
+            public void Dispose() => _listener.Stop();
+        }
+
+        sealed class Pipe(TcpClient client) : SmtpServer.IO.ISecurableDuplexPipe
+        {
+            readonly Stream _stream = client.GetStream();
+            System.IO.Pipelines.PipeReader? _reader;
+            System.IO.Pipelines.PipeWriter? _writer;
+            public System.IO.Pipelines.PipeReader Input => _reader ??= System.IO.Pipelines.PipeReader.Create(_stream);
+            public System.IO.Pipelines.PipeWriter Output => _writer ??= System.IO.Pipelines.PipeWriter.Create(_stream);
+            public bool IsSecure => false;
+            public System.Security.Authentication.SslProtocols SslProtocol => System.Security.Authentication.SslProtocols.None;
+            public Task UpgradeAsync(System.Security.Cryptography.X509Certificates.X509Certificate certificate,
+                System.Security.Authentication.SslProtocols protocols, CancellationToken cancellationToken = default) =>
+                throw new NotSupportedException("The test sink does not do TLS.");
+            public void Dispose()
+            {
+                _stream.Dispose();
+                client.Dispose();
+            }
+        }
     }
 
     sealed class Store(SmtpSink sink) : MessageStore

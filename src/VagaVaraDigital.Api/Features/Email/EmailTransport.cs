@@ -60,7 +60,19 @@ public sealed class SmtpTransport(EmailOptions options, ILogger<SmtpTransport> l
                 "none" => SecureSocketOptions.None,
                 _ => SecureSocketOptions.StartTls,
             };
-            await _client.ConnectAsync(options.SmtpHost!, options.SmtpPort, security, ct);
+            // Our own socket, with Nagle's algorithm off: SMTP is a chatty request/response protocol and small writes
+            // must not wait for the peer's delayed ACK.
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(options.SmtpHost!, options.SmtpPort, ct);
+                await _client.ConnectAsync(socket, options.SmtpHost!, options.SmtpPort, security, ct);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
             if (!string.IsNullOrEmpty(options.SmtpUsername))
             {
                 await _client.AuthenticateAsync(options.SmtpUsername, options.SmtpPassword ?? "", ct);

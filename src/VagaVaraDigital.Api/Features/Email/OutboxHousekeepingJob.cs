@@ -4,7 +4,7 @@ using VagaVaraDigital.Api.Jobs;
 namespace VagaVaraDigital.Api.Features.Email;
 
 /// <summary>
-/// Nightly, per tenant: forgets delivered, cancelled and failed messages after the retention period (the outbox
+/// Nightly, per tenant: forgets delivered, cancelled and failed messages (and their .eml files) after the retention period (the outbox
 /// holds recipient addresses; it is not an archive).
 /// </summary>
 public sealed class OutboxHousekeepingJob(Db db, TimeProvider clock) : ITenantJob
@@ -14,10 +14,16 @@ public sealed class OutboxHousekeepingJob(Db db, TimeProvider clock) : ITenantJo
     public async Task RunAsync(string tenantId, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
-        await uow.ExecuteAsync("""
+        var files = (await uow.QueryAsync<string?>("""
             DELETE FROM email_outbox
             WHERE status IN ('sent', 'cancelled', 'failed') AND updated_at < @cutoff
-            """, new { cutoff = clock.GetUtcNow().UtcDateTime - Retention }, ct);
+            RETURNING eml_path
+            """, new { cutoff = clock.GetUtcNow().UtcDateTime - Retention }, ct)).OfType<string>().ToArray();
         await uow.CommitAsync(ct);
+        // The embedded transport's copies go with their rows.
+        foreach (var file in files)
+        {
+            try { File.Delete(file); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
     }
 }

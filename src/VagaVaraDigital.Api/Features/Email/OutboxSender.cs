@@ -69,6 +69,9 @@ public sealed class OutboxSender(IServiceProvider services, IOptions<EmailOption
                 new { batch = o.BatchSize, lease = (int)Math.Ceiling(o.LeaseDuration.TotalSeconds), worker }, cancellationToken: ct))).ToArray();
         }
         if (claimed.Length == 0) return 0;
+        // Past half the lease, the rest of the batch goes back unsent: another sender may take it over once the
+        // lease expires, and must not find this one still sending it (an overloaded machine would send twice).
+        var leaseDeadline = clock.GetUtcNow() + o.LeaseDuration / 2;
 
         foreach (var group in claimed.GroupBy(c => c.TenantId))
         {
@@ -85,6 +88,11 @@ public sealed class OutboxSender(IServiceProvider services, IOptions<EmailOption
             var composer = services.GetRequiredService<MessageComposer>();
             foreach (var row in rows)
             {
+                if (clock.GetUtcNow() > leaseDeadline)
+                {
+                    await RecordAsync(row, worker, "pending", null, ct, refundAttempt: true);
+                    continue;
+                }
                 var now = clock.GetUtcNow().UtcDateTime;
                 Composition composition;
                 try
