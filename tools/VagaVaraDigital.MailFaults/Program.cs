@@ -241,7 +241,7 @@ public static class Program
         }
 
         // The reminders come from the real schedule, run as the application role in the tenant's scope.
-        var dataSource = NpgsqlDataSource.Create(pg.App);
+        var dataSource = NpgsqlDataSource.Create(pg.App + ";Command Timeout=600");
         await using (dataSource)
         {
             var db = new Db(dataSource, new FixedTenant());

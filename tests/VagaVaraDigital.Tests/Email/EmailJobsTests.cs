@@ -55,7 +55,7 @@ public sealed class EmailJobsTests : ApiTest
         Assert.Multiple(() =>
         {
             Assert.That(to, Is.EqualTo("projekt@lansstyrelsen.example"));
-            Assert.That(payload, Does.Contain("\"accepted\":1").And.Contain("\"declined\":1").And.Contain("Kommande sändning"));
+            Assert.That(payload, Does.Contain("\"accepted\": 1").And.Contain("\"declined\": 1").And.Contain("Kommande sändning"));
             Assert.That(payload, Does.Not.Contain("@kommun.se").And.Not.Contain("Anna"), "no invitee's personal data");
         });
         Assert.That(accepted, Is.Not.EqualTo(Guid.Empty));

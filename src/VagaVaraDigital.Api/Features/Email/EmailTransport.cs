@@ -81,32 +81,40 @@ public sealed class SmtpTransport(EmailOptions options, ILogger<SmtpTransport> l
 
         public async Task<SendOutcome> SendAsync(MimeMessage message, string tenantId, long outboxId, CancellationToken ct)
         {
+            // A connection that sat idle may have been closed by the server: one fresh connection is tried at once
+            // before the message counts as temporarily failed (and waits for its backoff).
+            var reused = _client.IsConnected;
+            var outcome = await SendOnceAsync(message, outboxId, ct);
+            if (reused && outcome.ConnectionLost) outcome = await SendOnceAsync(message, outboxId, ct);
+            return outcome.Result;
+        }
+
+        async Task<(SendOutcome Result, bool ConnectionLost)> SendOnceAsync(MimeMessage message, long outboxId, CancellationToken ct)
+        {
             try
             {
                 await EnsureConnectedAsync(ct);
                 await _client.SendAsync(message, ct);
-                return SendOutcome.Ok();
+                return (SendOutcome.Ok(), false);
             }
             catch (SmtpCommandException e)
             {
                 // 5xx: the server refuses for good (no such mailbox, rejected); 4xx: try again later.
                 var code = (int)e.StatusCode;
                 var text = $"SMTP {code} ({e.ErrorCode}): {e.Message}";
-                if (code >= 500 && e.ErrorCode != SmtpErrorCode.UnexpectedStatusCode) return SendOutcome.Failed(text);
-                if (code >= 500) return SendOutcome.Failed(text);
-                return SendOutcome.Temporary(text);
+                return (code >= 500 ? SendOutcome.Failed(text) : SendOutcome.Temporary(text), false);
             }
             catch (AuthenticationException e)
             {
                 logger.LogError("SMTP authentication failed for outbox message {OutboxId}: {Error}", outboxId, e.Message);
                 await DisconnectQuietlyAsync();
-                return SendOutcome.Temporary($"SMTP-inloggningen misslyckades: {e.Message}");
+                return (SendOutcome.Temporary($"SMTP-inloggningen misslyckades: {e.Message}"), false);
             }
             catch (Exception e) when (e is IOException or SocketException or SmtpProtocolException or ServiceNotConnectedException
                                            or SslHandshakeException or TimeoutException or OperationCanceledException && !ct.IsCancellationRequested)
             {
                 await DisconnectQuietlyAsync();
-                return SendOutcome.Temporary($"{e.GetType().Name}: {e.Message}");
+                return (SendOutcome.Temporary($"{e.GetType().Name}: {e.Message}"), true);
             }
         }
 

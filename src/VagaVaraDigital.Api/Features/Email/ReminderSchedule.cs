@@ -69,7 +69,7 @@ public static class ReminderSchedule
               UPDATE email_outbox o SET status = 'cancelled', last_error = 'superseded', updated_at = now()
               WHERE o.status = 'pending' AND o.kind IN ('{ReminderKind}', '{NudgeKind}')
                 AND o.invitation_id IN (SELECT id FROM invitations WHERE id = @invitationId OR webcast_id = @webcastId)
-                AND o.idempotency_key NOT IN (SELECT key FROM wanted)
+                AND NOT EXISTS (SELECT FROM wanted w WHERE w.key = o.idempotency_key)
               RETURNING o.id
             ), inserted AS (
               INSERT INTO email_outbox (tenant_id, kind, idempotency_key, invitation_id, webcast_id, to_address, due_at, payload)
