@@ -56,6 +56,8 @@ app.MapUserEndpoints();
 app.MapConnectEndpoints();
 app.MapApiClientEndpoints();
 app.MapEmailEndpoints();
+app.MapSsoProviderEndpoints();
+app.MapSsoSignInEndpoints();
 app.MapAdminApp();   // the SPA: a fallback, so it answers only what no other endpoint does
 
 app.Run();

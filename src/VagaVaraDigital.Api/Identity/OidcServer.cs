@@ -63,7 +63,19 @@ public static class OidcServer
             {
                 o.UseLocalServer();
                 o.UseAspNetCore();
+            })
+            // Municipal SSO: registrations come from the database (Sso/SsoClientRegistrations.cs, docs/decisions/0013).
+            .AddClient(o =>
+            {
+                o.AllowAuthorizationCodeFlow();
+                // The base path; each provider adds its own "signin-oidc/{registration id}" (OpenIddict needs one even with none).
+                o.SetRedirectionEndpointUris("signin-oidc");
+                var aspNetCore = o.UseAspNetCore().EnableRedirectionEndpointPassthrough();
+                if (development) aspNetCore.DisableTransportSecurityRequirement();
+                o.UseSystemNetHttp();
             });
+        services.AddSingleton<IConfigureOptions<OpenIddictClientOptions>, Sso.SsoClientRegistrations>();
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictClientOptions>, Sso.SsoClientRegistrations.ChangeTokenSource>();
         return services;
     }
 

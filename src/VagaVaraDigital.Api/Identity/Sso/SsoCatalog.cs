@@ -36,13 +36,15 @@ public sealed class SsoCatalog(NpgsqlDataSource dataSource, TenantStore tenants,
             if (_providers is not null && time.GetUtcNow() - _loadedAt < options.Value.SsoRefreshInterval) return _providers;
         }
         var loaded = await LoadAsync(ct);
+        CancellationTokenSource? changed = null;
         lock (_lock)
         {
-            var changed = _providers is not null && !Same(_providers, loaded);
+            if (_providers is not null && !Same(_providers, loaded)) changed = SwapChangeSource();
             _providers = loaded;
             _loadedAt = time.GetUtcNow();
-            if (changed) SignalChange();
         }
+        // Outside the lock: cancelling runs the options monitor's reload, which reads this catalog again.
+        changed?.Cancel();
         return loaded;
     }
 
@@ -70,26 +72,30 @@ public sealed class SsoCatalog(NpgsqlDataSource dataSource, TenantStore tenants,
     /// <summary>Call after an edit: the next read reloads and the OpenIddict client options follow.</summary>
     public void Invalidate()
     {
+        CancellationTokenSource old;
         lock (_lock)
         {
             _providers = null;
-            SignalChange();
+            old = SwapChangeSource();
         }
+        old.Cancel();
     }
 
+    /// <summary>Fires on an edit here, and after the refresh interval (edits made on other instances).</summary>
     public IChangeToken ChangeToken()
     {
         lock (_lock)
         {
-            return new CancellationChangeToken(_changed.Token);
+            return new CompositeChangeToken([new CancellationChangeToken(_changed.Token),
+                new CancellationChangeToken(new CancellationTokenSource(options.Value.SsoRefreshInterval).Token)]);
         }
     }
 
-    void SignalChange()
+    CancellationTokenSource SwapChangeSource()
     {
         var old = _changed;
         _changed = new CancellationTokenSource();
-        old.Cancel();
+        return old;
     }
 
     static bool Same(IReadOnlyList<SsoProvider> a, IReadOnlyList<SsoProvider> b) =>
