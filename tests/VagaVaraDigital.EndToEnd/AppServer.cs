@@ -52,8 +52,7 @@ public sealed class AppServer : WebApplicationFactory<Program>
         builder.ConfigureLogging(l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("VVD_TEST_LOG") is null ? LogLevel.Warning : LogLevel.Information));
         builder.ConfigureServices(services =>
         {
-            services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, TestIdentityHandler>(TestIdentityHandler.SchemeName, _ => { });
-            services.AddTransient<IStartupFilter, TestIdentityStartupFilter>();
+            services.AddTestIdentity();
         });
     }
 
@@ -75,46 +74,5 @@ public sealed class AppServer : WebApplicationFactory<Program>
 
     /// <summary>The value of the Authorization header for a test identity.</summary>
     public static string Identity(string role, string? tenantId = null, string? municipality = null) =>
-        $"{TestIdentityHandler.SchemeName} role={role};tenant={tenantId};municipality={municipality};id=e2e-{role}-{tenantId}";
-
-    sealed class TestIdentityStartupFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use(async (context, nextMiddleware) =>
-            {
-                if (context.Request.Headers.Authorization.ToString().StartsWith(TestIdentityHandler.SchemeName + " ", StringComparison.Ordinal))
-                {
-                    var result = await context.AuthenticateAsync(TestIdentityHandler.SchemeName);
-                    if (result.Succeeded) context.User = result.Principal;
-                }
-                await nextMiddleware(context);
-            });
-            next(app);
-        };
-    }
-
-    sealed class TestIdentityHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        public const string SchemeName = "Test";
-
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            var header = Request.Headers.Authorization.ToString();
-            if (!header.StartsWith(SchemeName + " ", StringComparison.Ordinal)) return Task.FromResult(AuthenticateResult.NoResult());
-            var parts = header[(SchemeName.Length + 1)..].Split(';', StringSplitOptions.RemoveEmptyEntries)
-                .Select(p => p.Split('=', 2)).Where(p => p.Length == 2 && p[1].Length > 0).ToDictionary(p => p[0], p => p[1]);
-            var claims = new List<Claim>
-            {
-                new(ClaimTypes.NameIdentifier, parts.GetValueOrDefault("id", "e2e")),
-                new(ClaimTypes.Name, parts.GetValueOrDefault("id", "e2e")),
-            };
-            if (parts.TryGetValue("role", out var role)) claims.Add(new Claim(ClaimTypes.Role, role));
-            if (parts.TryGetValue("tenant", out var tenant)) claims.Add(new Claim(VvdClaims.Tenant, tenant));
-            if (parts.TryGetValue("municipality", out var m)) claims.Add(new Claim(VvdClaims.Municipality, m));
-            var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
-        }
-    }
+        $"{TestIdentity.SchemeName} role={role};tenant={tenantId};municipality={municipality};id=e2e-{role}-{tenantId}";
 }

@@ -55,8 +55,7 @@ public sealed class PlatformFactory(TestDatabase? database, Action<IWebHostBuild
         builder.ConfigureLogging(l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("VVD_TEST_LOG") is null ? LogLevel.Warning : LogLevel.Information));
         builder.ConfigureServices(services =>
         {
-            services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, TestAuthHandler>(TestAuthHandler.SchemeName, _ => { });
-            services.AddTransient<IStartupFilter, TestIdentityStartupFilter>();
+            services.AddTestIdentity();
         });
         configure?.Invoke(builder);
     }
@@ -72,51 +71,8 @@ public sealed class PlatformFactory(TestDatabase? database, Action<IWebHostBuild
         if (role is not null)
         {
             var value = $"role={role};tenant={tenantId};municipality={municipality};id=test-{role}-{tenantId}";
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(TestAuthHandler.SchemeName, value);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(TestIdentity.SchemeName, value);
         }
         return client;
-    }
-
-    /// <summary>Puts the test identity on the request before the platform's pipeline runs.</summary>
-    sealed class TestIdentityStartupFilter : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use(async (context, nextMiddleware) =>
-            {
-                if (context.Request.Headers.Authorization.ToString().StartsWith(TestAuthHandler.SchemeName + " ", StringComparison.Ordinal))
-                {
-                    var result = await context.AuthenticateAsync(TestAuthHandler.SchemeName);
-                    if (result.Succeeded) context.User = result.Principal;
-                }
-                await nextMiddleware(context);
-            });
-            next(app);
-        };
-    }
-
-    sealed class TestAuthHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
-        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
-    {
-        public const string SchemeName = "Test";
-
-        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-        {
-            var header = Request.Headers.Authorization.ToString();
-            if (!header.StartsWith(SchemeName + " ", StringComparison.Ordinal)) return Task.FromResult(AuthenticateResult.NoResult());
-            var parts = header[(SchemeName.Length + 1)..].Split(';', StringSplitOptions.RemoveEmptyEntries)
-                .Select(p => p.Split('=', 2)).Where(p => p.Length == 2 && p[1].Length > 0).ToDictionary(p => p[0], p => p[1]);
-            var claims = new List<Claim>
-            {
-                new(ClaimTypes.NameIdentifier, parts.GetValueOrDefault("id", "test")),
-                new(ClaimTypes.Name, parts.GetValueOrDefault("id", "test")),
-            };
-            if (parts.TryGetValue("role", out var role)) claims.Add(new Claim(ClaimTypes.Role, role));
-            if (parts.TryGetValue("tenant", out var tenant)) claims.Add(new Claim(VvdClaims.Tenant, tenant));
-            if (parts.TryGetValue("municipality", out var m)) claims.Add(new Claim(VvdClaims.Municipality, m));
-            if (parts.TryGetValue("scope", out var scope)) claims.Add(new Claim("scope", scope));   // client-credentials tokens
-            var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
-        }
     }
 }
