@@ -61,4 +61,25 @@ public sealed class PublicPagesTests : BrowserTest
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Länken öppnas");
         await AssertAccessibleAsync(page, "join-too-early");
     }
+
+    [Test]
+    public async Task Unsubscribing_and_undoing_it_work_in_the_browser_and_are_accessible()
+    {
+        await SeedInvitationAsync(TimeSpan.FromDays(14));
+        var page = await PageAsAsync();
+        await GoAsync(page, $"/t/uppsala/u/{Token}");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Avregistrera dig");
+        await AssertAccessibleAsync(page, "unsubscribe");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ja, avregistrera mig" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Du får inga fler mejl");
+        await AssertAccessibleAsync(page, "unsubscribed");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ångra – jag vill få mejl igen" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Välkommen tillbaka");
+        await AssertAccessibleAsync(page, "unsubscribe-undone");
+
+        await using var conn = await E2ERun.Database.OpenSuperuserAsync();
+        Assert.That(await conn.ExecuteScalarAsync<string>("SELECT status FROM invitees WHERE person_key = 'e2e-anna'"), Is.EqualTo("active"));
+    }
 }

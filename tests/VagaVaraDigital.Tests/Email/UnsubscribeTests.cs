@@ -36,6 +36,53 @@ public sealed class UnsubscribeTests : ApiTest
     }
 
     [Test]
+    public async Task The_person_can_undo_their_own_opt_out_from_the_same_link_and_new_mail_reaches_them_again()
+    {
+        var webcast = await EmailData.WebcastAsync(Database, A, DateTime.UtcNow.AddDays(10));
+        var (invitee, _, token) = await EmailData.InvitationAsync(Database, A, webcast, "accepted");
+        var client = App.ClientAs(null, tenantSlug: TwoTenants.ASlug);
+        (await client.PostAsync($"u/{token}", null)).EnsureSuccessStatusCode();
+
+        using var page = await client.GetAsync($"u/{token}");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.That(html, Does.Contain("Du är avregistrerad").And.Contain($"action=\"{token}/undo\"").And.Contain("/public/vvd.css"),
+            "the opted-out page offers the undo, in the public pages' look");
+
+        using var undo = await client.PostAsync($"u/{token}/undo", null);
+        Assert.That(undo.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await undo.Content.ReadAsStringAsync(), Does.Contain("Välkommen tillbaka"));
+        Assert.That(await StatusAsync(invitee), Is.EqualTo("active"));
+        using (var again = await client.PostAsync($"u/{token}/undo", null)) Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), "idempotent");
+
+        await using var conn = await Database.OpenSuperuserAsync();
+        Assert.That(await conn.ExecuteScalarAsync<DateTime?>("SELECT opted_out_at FROM invitees WHERE id = @invitee", new { invitee }), Is.Null);
+        var audit = (await conn.QueryAsync<string>("SELECT action || ' ' || target || ' ' || details::text FROM audit_log WHERE target = @t ORDER BY id",
+            new { t = $"invitee:{invitee}" })).ToArray();
+        Assert.That(audit, Has.Length.EqualTo(2));
+        Assert.That(audit[1], Does.StartWith("invitee.opt_out_undone").And.Not.Contain("@"));
+        var emailable = await conn.ExecuteScalarAsync<long>(
+            $"SELECT count(*) FROM invitees i WHERE i.id = @invitee AND {VagaVaraDigital.Api.Features.Invitees.InviteeRules.CanBeEmailedSql("i")}", new { invitee });
+        Assert.That(emailable, Is.EqualTo(1), "new mailings reach the person again");
+    }
+
+    [Test]
+    public async Task An_erased_person_cannot_be_brought_back_by_the_undo_and_a_foreign_token_changes_nothing()
+    {
+        var webcast = await EmailData.WebcastAsync(Database, A, DateTime.UtcNow.AddDays(10));
+        var (invitee, _, token) = await EmailData.InvitationAsync(Database, A, webcast, "accepted");
+        await using (var conn = await Database.OpenSuperuserAsync())
+            await conn.ExecuteAsync("UPDATE invitees SET status = 'erased' WHERE id = @invitee", new { invitee });
+        var client = App.ClientAs(null, tenantSlug: TwoTenants.ASlug);
+
+        using var undo = await client.PostAsync($"u/{token}/undo", null);
+        Assert.That(undo.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(await StatusAsync(invitee), Is.EqualTo("erased"));
+
+        using var unknown = await client.PostAsync("u/no-such-token-0123456789abcdef/undo", null);
+        Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
     public async Task An_unknown_link_says_so()
     {
         var client = App.ClientAs(null, tenantSlug: TwoTenants.ASlug);

@@ -5,6 +5,7 @@ using MimeKit;
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Audit;
 using VagaVaraDigital.Api.Features.Invitees;
+using VagaVaraDigital.Api.Features.PublicPages;
 using VagaVaraDigital.Api.Hosting;
 using VagaVaraDigital.Api.Identity;
 using VagaVaraDigital.Api.Tenancy;
@@ -61,6 +62,7 @@ public static class EmailApi
         var unsubscribe = app.MapGroup("/u").WithTags("Email").RequireTenant().AllowAnonymous().ExcludeFromDescription();
         unsubscribe.MapGet("/{token}", UnsubscribePage);
         unsubscribe.MapPost("/{token}", Unsubscribe).DisableAntiforgery();
+        unsubscribe.MapPost("/{token}/undo", Resubscribe).DisableAntiforgery();
         return app;
     }
 
@@ -263,16 +265,16 @@ public static class EmailApi
         await using var uow = await db.BeginAsync(ct);
         var recipient = await FindRecipientAsync(uow, token, ct);
         var county = tenant.Tenant!.Name;
-        if (recipient is null) return Page(404, "Länken fungerar inte", "The link does not work",
-            "<p>Länken är ogiltig eller gammal. Kontakta länsstyrelsen om du vill sluta få mejl.</p><p lang=\"en\">The link is invalid or old. Please contact the county administrative board.</p>");
-        if (recipient.Status != InviteeStatus.Active) return Page(200, "Du är avregistrerad", "You are unsubscribed",
-            $"<p>Du får inga fler mejl från {WebUtility.HtmlEncode(county)} om Våga vara digital.</p><p lang=\"en\">You will receive no more e-mail about Våga vara digital from {WebUtility.HtmlEncode(county)}.</p>");
-        return Page(200, "Avregistrera dig", "Unsubscribe", $"""
-            <p>Vill du sluta få mejl från {WebUtility.HtmlEncode(county)} om kompetenssatsningen Våga vara digital, till exempel inbjudningar och påminnelser?</p>
+        if (recipient is null) return LinkDoesNotWork(county);
+        if (recipient.Status == InviteeStatus.OptedOut) return Unsubscribed(county, token, "Du är avregistrerad", "You are unsubscribed");
+        if (recipient.Status != InviteeStatus.Active) return Shown(200, county, "Du är avregistrerad", "You are unsubscribed",
+            $"<p>Du får inga fler mejl från {E(county)} om Våga vara digital.</p><p lang=\"en\">You will receive no more e-mail about Våga vara digital from {E(county)}.</p>");
+        return Shown(200, county, "Avregistrera dig", "Unsubscribe", $"""
+            <p>Vill du sluta få mejl från {E(county)} om kompetenssatsningen Våga vara digital, till exempel inbjudningar och påminnelser?</p>
             <form method="post" action="">
-              <button type="submit">Ja, avregistrera mig</button>
+              <button type="submit">Ja, avregistrera mig <span lang="en">(Yes, unsubscribe me)</span></button>
             </form>
-            <p lang="en">Do you want to stop receiving e-mail about the Våga vara digital campaign from {WebUtility.HtmlEncode(county)}? Press the button above.</p>
+            <p lang="en">Do you want to stop receiving e-mail about the Våga vara digital campaign from {E(county)}? Press the button above.</p>
             """);
     }
 
@@ -281,26 +283,46 @@ public static class EmailApi
     {
         await using var uow = await db.BeginAsync(ct);
         var recipient = await FindRecipientAsync(uow, token, ct);
-        if (recipient is null) return Page(404, "Länken fungerar inte", "The link does not work",
-            "<p>Länken är ogiltig eller gammal. Kontakta länsstyrelsen om du vill sluta få mejl.</p>");
+        var county = tenant.Tenant!.Name;
+        if (recipient is null) return LinkDoesNotWork(county);
         await InviteeOptOut.OptOutAsync(uow, recipient.InviteeId, ct);
         await uow.CommitAsync(ct);
-        var county = WebUtility.HtmlEncode(tenant.Tenant!.Name);
-        return Page(200, "Du är avregistrerad", "You are unsubscribed",
-            $"<p>Klart. Du får inga fler mejl från {county} om Våga vara digital.</p><p lang=\"en\">Done. You will receive no more e-mail about Våga vara digital from {county}.</p>");
+        return Unsubscribed(county, token, "Klart – du är avregistrerad", "Done – you are unsubscribed");
     }
 
-    static ContentHttpResult Page(int status, string title, string englishTitle, string content) => TypedResults.Content($"""
-        <!DOCTYPE html>
-        <html lang="sv">
-        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
-        <title>{WebUtility.HtmlEncode(title)} – Våga vara digital</title></head>
-        <body>
-        <main>
-        <h1>{WebUtility.HtmlEncode(title)} <span lang="en">/ {WebUtility.HtmlEncode(englishTitle)}</span></h1>
-        {content}
-        </main>
-        </body>
-        </html>
-        """, "text/html; charset=utf-8", System.Text.Encoding.UTF8, status);
+    /// <summary>
+    /// The person's own undo of their opt-out ("unsubscribed by mistake"), from the same personal link. Only the
+    /// person can undo it: staff can record an opt-out but never lift one (ADR 0023). Erased stays erased.
+    /// </summary>
+    static async Task<ContentHttpResult> Resubscribe(string token, Db db, ITenantContextAccessor tenant, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var recipient = await FindRecipientAsync(uow, token, ct);
+        var county = tenant.Tenant!.Name;
+        if (recipient is null) return LinkDoesNotWork(county);
+        if (!await InviteeOptOut.UndoOptOutAsync(uow, recipient.InviteeId, ct))
+            return Shown(409, county, "Det gick inte att ångra", "It could not be undone",
+                $"<p>Dina uppgifter finns inte längre hos {E(county)}. Kontakta länsstyrelsen om du vill bli inbjuden igen.</p><p lang=\"en\">Your details are no longer held by {E(county)}. Please contact the county administrative board.</p>");
+        await uow.CommitAsync(ct);
+        return Shown(200, county, "Välkommen tillbaka", "Welcome back",
+            $"<p role=\"status\">Du får åter mejl från {E(county)} om Våga vara digital, till exempel nya inbjudningar.</p><p lang=\"en\">You will again receive e-mail about Våga vara digital from {E(county)}, such as new invitations.</p>");
+    }
+
+    static string E(string text) => PublicHtml.E(text);
+
+    static ContentHttpResult LinkDoesNotWork(string county) => Shown(404, county, "Länken fungerar inte", "The link does not work",
+        "<p>Länken är ogiltig eller gammal. Kontakta länsstyrelsen om du vill sluta få mejl.</p><p lang=\"en\">The link is invalid or old. Please contact the county administrative board.</p>");
+
+    static ContentHttpResult Unsubscribed(string county, string token, string title, string englishTitle) => Shown(200, county, title, englishTitle, $"""
+        <p role="status">Du får inga fler mejl från {E(county)} om Våga vara digital.</p>
+        <p lang="en">You will receive no more e-mail about Våga vara digital from {E(county)}.</p>
+        <h2>Blev det fel? <span lang="en" class="en">Unsubscribed by mistake?</span></h2>
+        <form method="post" action="{Uri.EscapeDataString(token)}/undo">
+          <button type="submit">Ångra – jag vill få mejl igen <span lang="en">(Undo – send me e-mail again)</span></button>
+        </form>
+        """);
+
+    static ContentHttpResult Shown(int status, string county, string title, string englishTitle, string content) =>
+        PublicHtml.Page(status, title, county,
+            $"<h1>{E(title)} <span lang=\"en\" class=\"en\">{E(englishTitle)}</span></h1>\n{content}", englishTitle);
 }

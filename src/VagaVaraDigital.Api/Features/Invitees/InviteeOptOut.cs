@@ -38,4 +38,24 @@ public static class InviteeOptOut
         }, ct);
         return true;
     }
+
+    /// <summary>
+    /// The person's own undo of an opt-out (from their personal link): back to active, audit-logged with ids only.
+    /// E-mails cancelled by the opt-out stay cancelled (they may be out of date); new mailings reach the person.
+    /// Idempotent. Returns false when the invitee does not exist in the tenant or was erased.
+    /// </summary>
+    public static async Task<bool> UndoOptOutAsync(UnitOfWork uow, Guid inviteeId, CancellationToken ct = default)
+    {
+        var status = await uow.QuerySingleOrDefaultAsync<string>(
+            "SELECT status FROM invitees WHERE id = @inviteeId FOR UPDATE", new { inviteeId }, ct);
+        if (status is null || status == InviteeStatus.Erased) return false;
+        if (status == InviteeStatus.Active) return true;
+
+        await uow.ExecuteAsync("""
+            UPDATE invitees SET status = 'active', opted_out_at = NULL, updated_at = now() WHERE id = @inviteeId;
+            INSERT INTO audit_log (tenant_id, actor_id, actor_name, action, target, details)
+            VALUES (@tenantId, @actor, @actor, 'invitee.opt_out_undone', 'invitee:' || @inviteeId::text, jsonb_build_object('by', 'unsubscribe_link'));
+            """, new { inviteeId, tenantId = uow.RequiredTenantId, actor = $"invitee:{inviteeId}" }, ct);
+        return true;
+    }
 }
