@@ -22,7 +22,7 @@ public static partial class DemoData
     /// Creates (or resets) the demo accounts and prints how to sign in. The password is VVD_DEMO_PASSWORD, else a
     /// generated one. Demo accounts skip MFA in Development only (MfaPolicy).
     /// </summary>
-    static async Task DemoUsersStep(IServiceProvider services, CancellationToken ct)
+    internal static async Task DemoUsersStep(IServiceProvider services, CancellationToken ct)
     {
         var users = services.GetRequiredService<UserManager<PlatformUser>>();
         var fromEnv = Environment.GetEnvironmentVariable("VVD_DEMO_PASSWORD");

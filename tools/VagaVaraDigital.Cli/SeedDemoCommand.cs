@@ -7,7 +7,8 @@ namespace VagaVaraDigital.Cli;
 
 /// <summary>
 /// <c>vvd seed-demo</c>: demo data for the embedded run — every tenant active, and synthetic Swedish people
-/// (Bogus, locale sv; never real persons). Runs once per database unless --force.
+/// (Bogus, locale sv; never real persons). Runs once per database unless --force; the demo accounts'
+/// password is set on every run (VVD_DEMO_PASSWORD, else a new generated one) and printed.
 /// </summary>
 public static class SeedDemoCommand
 {
@@ -28,6 +29,8 @@ public static class SeedDemoCommand
                 if (ran is not null && !parse.GetValue(force))
                 {
                     Console.WriteLine($"Demodata finns redan (inlagd {ran:yyyy-MM-dd HH:mm} UTC).");
+                    // The demo accounts' password is set anew on every run, so ./run.sh can always print how to sign in.
+                    await DemoData.DemoUsersStep(scope.ServiceProvider, ct);
                     return 0;
                 }
             }
