@@ -272,7 +272,7 @@ public static class EmailApi
         return Shown(200, county, "Avregistrera dig", "Unsubscribe", $"""
             <p>Vill du sluta få mejl från {E(county)} om kompetenssatsningen Våga vara digital, till exempel inbjudningar och påminnelser?</p>
             <form method="post" action="">
-              <button type="submit">Ja, avregistrera mig <span lang="en">(Yes, unsubscribe me)</span></button>
+              <button type="submit" class="primary">Ja, avregistrera mig <span lang="en">(Yes, unsubscribe me)</span></button>
             </form>
             <p lang="en">Do you want to stop receiving e-mail about the Våga vara digital campaign from {E(county)}? Press the button above.</p>
             """);
@@ -318,7 +318,7 @@ public static class EmailApi
         <p lang="en">You will receive no more e-mail about Våga vara digital from {E(county)}.</p>
         <h2>Blev det fel? <span lang="en" class="en">Unsubscribed by mistake?</span></h2>
         <form method="post" action="{Uri.EscapeDataString(token)}/undo">
-          <button type="submit">Ångra – jag vill få mejl igen <span lang="en">(Undo – send me e-mail again)</span></button>
+          <button type="submit" class="secondary">Ångra – jag vill få mejl igen <span lang="en">(Undo – send me e-mail again)</span></button>
         </form>
         """);
 

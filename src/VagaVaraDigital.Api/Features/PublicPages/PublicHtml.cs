@@ -70,7 +70,7 @@ public static class PublicHtml
         header.site p { margin: 0; }
         .brand { font-weight: 700; font-size: 1.25rem; }
         .tenant { font-size: 1rem; }
-        main { padding: 1.5rem 1rem 3rem; }
+        main.wrap { padding-top: 1.5rem; padding-bottom: 3rem; }
         main:focus { outline: none; }
         h1 { font-size: 1.75rem; line-height: 1.25; margin: 0 0 1rem; }
         h2 { font-size: 1.25rem; margin: 1.5rem 0 .5rem; }
