@@ -1,4 +1,6 @@
+import { lazy, Suspense, type ComponentType } from 'react';
 import type { RouteObject } from 'react-router';
+import { Loading } from './components/PageState';
 import { Layout, PublicLayout } from './components/Layout';
 import { HomePage } from './pages/HomePage';
 import { SettingsPage } from './pages/SettingsPage';
@@ -18,6 +20,16 @@ import { EmailPage } from './pages/EmailPage';
 import { SignInPage } from './pages/account/SignInPage';
 import { ForgotPasswordPage, SetPasswordPage } from './pages/account/PasswordPages';
 
+/** A screen in its own chunk (kept out of the initial JavaScript), with the usual loading state meanwhile. */
+function lazyPage(load: () => Promise<ComponentType>) {
+  const Component = lazy(async () => ({ default: await load() }));
+  return (
+    <Suspense fallback={<Loading />}>
+      <Component />
+    </Suspense>
+  );
+}
+
 /** Client routes, relative to the run-time base ("/" or "/t/{slug}"). Paths are Swedish, like the UI. */
 export const routes: RouteObject[] = [
   {
@@ -33,6 +45,10 @@ export const routes: RouteObject[] = [
       { path: 'sandningar/:id', element: <WebcastPage /> },
       { path: 'sandningar/:id/andra', element: <WebcastEditPage /> },
       { path: 'installningar', element: <SettingsPage /> },
+      { path: 'installningar/inloggning', element: lazyPage(() => import('./pages/settings/SsoProvidersPage').then((m) => m.SsoProvidersPage)) },
+      { path: 'installningar/dataskydd', element: lazyPage(() => import('./pages/settings/PrivacyPage').then((m) => m.PrivacyPage)) },
+      { path: 'inbjudna/registerutdrag', element: lazyPage(() => import('./pages/invitees/SubjectAccessPage').then((m) => m.SubjectAccessPage)) },
+      { path: 'system/api-klienter', element: lazyPage(() => import('./pages/system/ApiClientsPage').then((m) => m.ApiClientsPage)) },
       { path: 'granskningslogg', element: <AuditPage /> },
       { path: 'anvandare', element: <UsersPage /> },
       { path: 'e-post', element: <EmailPage /> },

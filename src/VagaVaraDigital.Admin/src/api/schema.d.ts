@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/sso/{providerId}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Till kommunens inloggning (omdirigering) */
+        get: operations["StartSsoSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reference/counties": {
         parameters: {
             query?: never;
@@ -1083,6 +1100,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tenant/sso-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Länets inloggningstjänster för kommuner */
+        get: operations["ListSsoProviders"];
+        put?: never;
+        /** Lägg till en kommuns OpenID Connect-tjänst */
+        post: operations["CreateSsoProvider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tenant/sso-providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Ändra en inloggningstjänst (tomt hemligt värde = oförändrat) */
+        put: operations["UpdateSsoProvider"];
+        post?: never;
+        /** Ta bort en inloggningstjänst */
+        delete: operations["DeleteSsoProvider"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1189,6 +1242,10 @@ export interface components {
             method: string;
             providerName: null | string;
             startUrl: null | string;
+        };
+        DomainMapping: {
+            domain: string;
+            municipalityCode: string;
         };
         ForgotPassword: {
             email: null | string;
@@ -1504,6 +1561,25 @@ export interface components {
             purpose: null | string;
             /** Format: int32 */
             retentionMonths: number | string;
+        };
+        ProviderInput: {
+            displayName: null | string;
+            issuer: null | string;
+            clientId: null | string;
+            clientSecret: null | string;
+            domains: null | components["schemas"]["DomainMapping"][];
+            isEnabled: null | boolean;
+        };
+        ProviderView: {
+            /** Format: uuid */
+            id?: string;
+            displayName: string;
+            issuer: string;
+            clientId: string;
+            hasClientSecret?: boolean;
+            isEnabled?: boolean;
+            domains?: components["schemas"]["DomainMapping"][];
+            redirectUri?: string;
         };
         PublicInvitation: {
             tenant: string;
@@ -1902,6 +1978,28 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PublicTenant"][];
                 };
+            };
+        };
+    };
+    StartSsoSignIn: {
+        parameters: {
+            query?: {
+                login_hint?: string;
+            };
+            header?: never;
+            path: {
+                providerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3852,6 +3950,114 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
+            };
+        };
+    };
+    ListSsoProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderView"][];
+                };
+            };
+        };
+    };
+    CreateSsoProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    UpdateSsoProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProviderInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderView"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteSsoProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -7,6 +7,7 @@ import { Page } from '../components/Page';
 import { QueryView, ErrorMessage } from '../components/PageState';
 import { ErrorSummary, Field, fieldErrors, parseIntList } from '../components/Field';
 import { formatDateTime } from '../format';
+import { SettingsNav } from './settings/SettingsNav';
 
 type Settings = components['schemas']['TenantSettings'];
 type Form = Record<'displayName' | 'contactEmail' | 'senderName' | 'replyToEmail' | 'timeZone' | 'reachTarget' |
@@ -32,6 +33,7 @@ export function SettingsPage() {
   const query = useQuery({ queryKey: ['settings'], queryFn: () => unwrap(api.GET('/api/tenant/settings')) });
   return (
     <Page title={t('settings.title')} intro={t('settings.intro')}>
+      <SettingsNav />
       <QueryView query={query}>{(s) => <SettingsForm settings={s} />}</QueryView>
     </Page>
   );

@@ -140,6 +140,7 @@ function InviteeForm({ invitee }: { invitee?: Invitee }) {
           </p>
           {(optOut.error || erase.error) && <ErrorMessage error={optOut.error ?? erase.error} />}
           <div className="button-row">
+            {invitee.email && <Link to={`/inbjudna/registerutdrag?epost=${encodeURIComponent(invitee.email)}`}>{t('subjectAccess.link')}</Link>}
             {invitee.status === 'active' && (
               <button type="button" className="button secondary" disabled={optOut.isPending} onClick={() => { if (window.confirm(t('invitees.confirmOptOut'))) optOut.mutate(); }}>
                 {t('invitees.optOut')}

@@ -44,6 +44,7 @@ export function InviteesPage() {
         <div className="button-row">
           <Link className="button" to="/inbjudna/ny">{t('invitees.add')}</Link>
           <Link className="button secondary" to="/inbjudna/import">{t('invitees.import')}</Link>
+          <Link to="/inbjudna/registerutdrag">{t('subjectAccess.link')}</Link>
         </div>
       }>
       <form className="filters" onSubmit={submit} role="search" aria-label={t('invitees.filters')}>

@@ -1,0 +1,31 @@
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/**
+ * A destructive action with an inline confirmation: the first press shows what will happen and moves focus
+ * to the confirming button; Cancel (or Escape) puts focus back. No modal, so it works the same with a screen
+ * reader, the keyboard and at 320 px.
+ */
+export function ConfirmAction({ label, message, confirmLabel, onConfirm, pending, className = 'button danger small' }: {
+  label: string; message: ReactNode; confirmLabel: string; onConfirm: () => void; pending?: boolean; className?: string;
+}) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const openerRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => { if (open) confirmRef.current?.focus(); }, [open]);
+  const close = () => { setOpen(false); setTimeout(() => openerRef.current?.focus(), 0); };
+  if (!open) {
+    return <button ref={openerRef} type="button" className={className} onClick={() => setOpen(true)} disabled={pending}>{label}</button>;
+  }
+  return (
+    <div className="confirm" role="group" aria-labelledby={`${id}-msg`} onKeyDown={(e) => { if (e.key === 'Escape') close(); }}>
+      <p id={`${id}-msg`} className="confirm-message">{message}</p>
+      <div className="button-row">
+        <button ref={confirmRef} type="button" className="button danger small" disabled={pending} onClick={onConfirm}>{confirmLabel}</button>
+        <button type="button" className="button secondary small" onClick={close}>{t('common.cancel')}</button>
+      </div>
+    </div>
+  );
+}
