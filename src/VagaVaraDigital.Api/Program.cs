@@ -8,6 +8,7 @@ using VagaVaraDigital.Api.Features.Reach;
 using VagaVaraDigital.Api.Features.Invitees;
 using VagaVaraDigital.Api.Features.Invitations;
 using VagaVaraDigital.Api.Features.PublicPages;
+using VagaVaraDigital.Api.Features.Preferences;
 using VagaVaraDigital.Api.Features.Identity;
 using VagaVaraDigital.Api.Features.Reference;
 using VagaVaraDigital.Api.Features.Tenants;
@@ -58,6 +59,7 @@ app.MapApiClientEndpoints();
 app.MapEmailEndpoints();
 app.MapSsoProviderEndpoints();
 app.MapSsoSignInEndpoints();
+app.MapPreferencesEndpoints();
 app.MapAdminApp();   // the SPA: a fallback, so it answers only what no other endpoint does
 
 app.Run();

@@ -25,3 +25,13 @@ describe('reportFileName', () => {
     expect(reportFileName('Anna.Öst@Knivsta.se', '2026-11-30T01:02:03Z')).toBe('registerutdrag-anna._st_knivsta.se-2026-11-30.json');
   });
 });
+
+describe('languageToApply', () => {
+  it("applies the account's language after sign-in, and only when it differs", async () => {
+    const { languageToApply } = await import('./userLanguage');
+    expect(languageToApply('en', 'sv')).toBe('en');
+    expect(languageToApply('sv', 'sv')).toBeNull();
+    expect(languageToApply(null, 'en')).toBeNull();
+    expect(languageToApply('de', 'sv')).toBeNull();
+  });
+});

@@ -8,6 +8,7 @@ import { ProgressBar } from './components/ProgressBar';
 import { BarChart } from './components/charts/BarChart';
 import { ErrorSummary, Field } from './components/Field';
 import { LanguageSwitch } from './components/LanguageSwitch';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 
 describe('ErrorMessage', () => {
   it("shows the API's Swedish problem and the correlation id", () => {
@@ -59,7 +60,7 @@ describe('Field', () => {
 
 describe('LanguageSwitch', () => {
   it('switches to English and back, and remembers the choice', async () => {
-    render(<LanguageSwitch />);
+    render(<QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}><LanguageSwitch /></QueryClientProvider>);
     await userEvent.click(screen.getByRole('button', { name: 'In English' }));
     expect(i18n.language).toBe('en');
     expect(localStorage.getItem('vvd.lang')).toBe('en');

@@ -22,6 +22,7 @@ public sealed class RowLevelSecurityTests : ApiTest
         "DataProtectionKeys", // one key ring for the platform
         "auth_sessions", // the session cookie is read before the tenant is resolved
         "oidc_keys", // one issuer for the platform
+        "user_preferences", // a person's own settings (language), read after sign-in by user id, like the accounts (migration 0600)
     ];
 
     static async Task<string[]> TablesAsync(NpgsqlConnection conn, bool tenantOwned) => (await conn.QueryAsync<string>("""
