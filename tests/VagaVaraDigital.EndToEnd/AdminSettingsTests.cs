@@ -158,6 +158,32 @@ public sealed class AdminSettingsTests : BrowserTest
     }
 
     [Test]
+    public async Task County_editor_reaches_the_extract_from_the_invitee_and_erases_there_after_a_confirmation()
+    {
+        var page = await PageAsAsync("CountyEditor", "03");
+        var created = await page.APIRequest.PostAsync($"{BaseUrl}/t/uppsala/api/invitees", new()
+        {
+            DataObject = new { firstName = "Erik", lastName = "Exempelsson", email = "erik.exempelsson@uppsala.se", municipalityCode = "0380", roleCategory = "kommunledning" },
+        });
+        Assert.That(created.Status, Is.EqualTo(201), await created.TextAsync());
+        var id = JsonDocument.Parse(await created.TextAsync()).RootElement.GetProperty("id").GetString();
+
+        await GoAsync(page, $"/t/uppsala/inbjudna/{id}");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Registerutdrag och radering" }).ClickAsync();
+        await Expect(page.GetByLabel("E-postadress")).ToHaveValueAsync("erik.exempelsson@uppsala.se");
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Uppgifter om erik.exempelsson@uppsala.se" })).ToContainTextAsync("Erik Exempelsson");
+        await page.GoBackAsync(new() { WaitUntil = WaitUntilState.NetworkIdle });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Radera personuppgifterna" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Group)).ToContainTextAsync("Radera personuppgifterna för Erik Exempelsson? Det går inte att ångra.");
+        await AssertAccessibleAsync(page, "invitee-confirm-erase");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Ja, radera för gott" }).ClickAsync();
+        await page.WaitForURLAsync("**/t/uppsala/inbjudna");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Inbjudna");
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("Exempelsson");
+    }
+
+    [Test]
     public async Task System_admin_registers_an_api_client_sees_the_secret_once_and_revokes_it()
     {
         var page = await PageAsAsync("SystemAdmin");

@@ -7,6 +7,7 @@ import type { components } from '../../api/schema';
 import { Page } from '../../components/Page';
 import { ErrorMessage, QueryView } from '../../components/PageState';
 import { ErrorSummary, Field, fieldErrors } from '../../components/Field';
+import { ConfirmAction } from '../../components/Confirm';
 import { formatDateTime } from '../../format';
 import { fullName, useMunicipalities, useRoleCategories, type Invitee } from './model';
 
@@ -146,9 +147,8 @@ function InviteeForm({ invitee }: { invitee?: Invitee }) {
                 {t('invitees.optOut')}
               </button>
             )}
-            <button type="button" className="button danger" disabled={erase.isPending} onClick={() => { if (window.confirm(t('invitees.confirmErase', { name: fullName(invitee) }))) erase.mutate(); }}>
-              {t('invitees.erase')}
-            </button>
+            <ConfirmAction label={t('invitees.erase')} className="button danger" message={t('invitees.confirmErase', { name: fullName(invitee) })}
+              confirmLabel={t('subjectAccess.confirmEraseButton')} pending={erase.isPending} onConfirm={() => erase.mutate()} />
           </div>
         </section>
       )}
