@@ -107,6 +107,11 @@ public sealed class AdminSettingsTests : BrowserTest
         await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Gallringen är klar: 0 inbjudna raderades." })).ToBeVisibleAsync();
         await Expect(page.GetByText("Senaste gallring:")).ToBeVisibleAsync();
         await AssertAccessibleAsync(page, "privacy-purged");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "In English" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Data protection (GDPR)");
+        await Expect(page.GetByLabel("Retention period in months")).ToHaveValueAsync("36");
+        await AssertAccessibleAsync(page, "privacy-en");
     }
 
     [Test]

@@ -141,6 +141,7 @@ export const en: Messages = {
     isEnabled: 'The provider is used for sign-in',
     redirectUri: 'Redirect URI',
     redirectUriHint: 'Register this address (redirect URI) with the municipality\'s sign-in provider.',
+    redirectUriAfterSave: 'The redirect URI to register with the municipality\'s sign-in provider is shown once the provider is saved.',
   },
   privacy: {
     title: 'Data protection (GDPR)',

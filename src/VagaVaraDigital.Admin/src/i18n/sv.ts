@@ -139,6 +139,7 @@ export const sv = {
     isEnabled: 'Tjänsten används för inloggning',
     redirectUri: 'Omdirigeringsadress',
     redirectUriHint: 'Registrera den här adressen (redirect URI) hos kommunens inloggningstjänst.',
+    redirectUriAfterSave: 'Omdirigeringsadressen (redirect URI) som ska registreras hos kommunens inloggningstjänst visas när tjänsten är sparad.',
   },
   privacy: {
     title: 'Dataskydd (GDPR)',

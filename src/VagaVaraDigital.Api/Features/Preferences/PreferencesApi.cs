@@ -19,7 +19,8 @@ public static class PreferencesApi
 
     public static IEndpointRouteBuilder MapPreferencesEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/me/preferences").WithTags("Mina inställningar").RequireAuthorization();
+        var group = app.MapGroup("/api/me/preferences").WithTags("Mina inställningar")
+            .RequireAuthorization(p => p.RequireRole([.. Roles.All]));   // a person with an account; never a machine token
         group.MapGet("/", Get).WithName("GetMyPreferences").WithSummary("Mina inställningar (språk)");
         group.MapPut("/", Put).WithName("UpdateMyPreferences").WithSummary("Spara mitt språk (sv eller en) på kontot");
         return app;

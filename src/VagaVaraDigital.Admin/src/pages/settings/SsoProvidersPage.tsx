@@ -125,6 +125,7 @@ function ProviderForm({ provider, onDone }: { provider?: Provider; onDone: () =>
     <form onSubmit={submit} className="form" noValidate>
       <ErrorSummary errors={errors} labels={labels} />
       {save.error && !(save.error instanceof ApiError && save.error.problem.errors) && <ErrorMessage error={save.error} />}
+      {provider ? <p>{t('sso.redirectUri')}: <code className="break">{provider.redirectUri}</code></p> : <p className="hint">{t('sso.redirectUriAfterSave')}</p>}
       <Field id="displayName" label={labels.displayName} hint={t('sso.displayNameHint')} value={form.displayName} onChange={set('displayName')} error={errors.displayName} required maxLength={200} autoComplete="off" />
       <Field id="issuer" type="url" label={labels.issuer} hint={t('sso.issuerHint')} value={form.issuer} onChange={set('issuer')} error={errors.issuer} required autoComplete="off" spellCheck={false} />
       <Field id="clientId" label={labels.clientId} value={form.clientId} onChange={set('clientId')} error={errors.clientId} required autoComplete="off" spellCheck={false} />
