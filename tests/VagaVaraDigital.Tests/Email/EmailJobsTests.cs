@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -35,13 +37,38 @@ public sealed class EmailJobsTests : ApiTest
         }
     }
 
-    [Test]
-    public async Task The_daily_digest_goes_to_the_countys_contact_address_once_a_day_with_counts_only()
+    /// <summary>A platform user (global table, tenant in a column), as the identity feature stores one.</summary>
+    static Task UserAsync(string id, string role, string? tenant, string email, bool active = true, bool activated = true, string? name = null) =>
+        Database.ExecuteAsSuperuserAsync($"""
+            INSERT INTO "AspNetUsers" ("Id", "Role", "TenantId", "DisplayName", "IsDemo", "IsActive", "CreatedAt", "UserName", "NormalizedUserName",
+              "Email", "NormalizedEmail", "EmailConfirmed", "SecurityStamp", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
+            VALUES ('{id}', '{role}', {(tenant is null ? "NULL" : $"'{tenant}'")}, {(name is null ? "NULL" : $"'{name}'")}, false, {active}, now(),
+                    '{email}', upper('{email}'), '{email}', upper('{email}'), {activated}, 'stamp', false, false, true, 0)
+            """);
+
+    /// <summary>The CountyAdmin the test identity of <c>App.ClientAs("CountyAdmin", A)</c> signs in as.</summary>
+    const string SignedInAdmin = $"test-CountyAdmin-{A}";
+
+    static async Task<(string To, string? UserId, string Key, string Payload)[]> DigestRowsAsync()
     {
-        await Database.ExecuteAsSuperuserAsync($"UPDATE tenant_settings SET contact_email = 'projekt@lansstyrelsen.example' WHERE tenant_id = '{A}'");
+        await using var conn = await Database.OpenSuperuserAsync();
+        return (await conn.QueryAsync<(string, string?, string, string)>(
+            "SELECT to_address, user_id, idempotency_key, payload::text FROM email_outbox WHERE kind = 'digest' ORDER BY to_address, idempotency_key")).ToArray();
+    }
+
+    [Test]
+    public async Task The_daily_digest_goes_once_a_day_to_each_of_the_tenants_county_admins_with_counts_only()
+    {
+        await UserAsync("admin-1", "CountyAdmin", A, "admin1@lansstyrelsen.example", name: "Karin Admin");
+        await UserAsync("admin-2", "CountyAdmin", A, "admin2@lansstyrelsen.example");
+        await UserAsync("admin-inactive", "CountyAdmin", A, "avstangd@lansstyrelsen.example", active: false);
+        await UserAsync("admin-invited", "CountyAdmin", A, "inbjuden@lansstyrelsen.example", activated: false);
+        await UserAsync("editor-1", "CountyEditor", A, "handlaggare@lansstyrelsen.example");
+        await UserAsync("admin-of-b", "CountyAdmin", TwoTenants.B, "admin@stockholm.example");
+        await UserAsync("system-1", "SystemAdmin", null, "drift@vagavaradigital.example");
         var now = DateTime.UtcNow;
         var webcast = await EmailData.WebcastAsync(Database, A, now.AddDays(3), title: "Kommande sändning");
-        var (_, accepted, _) = await EmailData.InvitationAsync(Database, A, webcast, "accepted");
+        await EmailData.InvitationAsync(Database, A, webcast, "accepted");
         await EmailData.InvitationAsync(Database, A, webcast, "declined");
         await Database.ExecuteAsSuperuserAsync($"UPDATE invitations SET responded_at = now() - interval '1 hour' WHERE tenant_id = '{A}'");
         var clock = new FakeTimeProvider(new DateTimeOffset(now));
@@ -49,23 +76,78 @@ public sealed class EmailJobsTests : ApiTest
         await RunAsync<DailyDigestJob>(clock);
         await RunAsync<DailyDigestJob>(clock);
 
-        var digest = (await EmailData.OutboxAsync(Database, "digest")).Single();
-        await using var conn = await Database.OpenSuperuserAsync();
-        var (to, payload) = await conn.QuerySingleAsync<(string, string)>("SELECT to_address, payload::text FROM email_outbox WHERE id = @Id", new { digest.Id });
+        var rows = await DigestRowsAsync();
+        Assert.That(rows.Select(r => (r.To, r.UserId)), Is.EqualTo(new[]
+        {
+            ("admin1@lansstyrelsen.example", (string?)"admin-1"), ("admin2@lansstyrelsen.example", "admin-2"),
+        }), "one per active, activated CountyAdmin of the tenant; running twice adds nothing");
         Assert.Multiple(() =>
         {
-            Assert.That(to, Is.EqualTo("projekt@lansstyrelsen.example"));
-            Assert.That(payload, Does.Contain("\"accepted\": 1").And.Contain("\"declined\": 1").And.Contain("Kommande sändning"));
-            Assert.That(payload, Does.Not.Contain("@kommun.se").And.Not.Contain("Anna"), "no invitee's personal data");
+            Assert.That(rows.Select(r => r.Key), Has.All.StartWith("digest:"));
+            Assert.That(rows.Select(r => r.Key), Is.Unique);
+            Assert.That(rows[0].Payload, Does.Contain("\"accepted\": 1").And.Contain("\"declined\": 1").And.Contain("Kommande sändning"));
+            Assert.That(rows.Select(r => r.Payload), Has.All.Not.Contain("@kommun.se").And.All.Not.Contain("Anna"), "no invitee's personal data");
         });
-        Assert.That(accepted, Is.Not.EqualTo(Guid.Empty));
 
         await using var sink = await SmtpSink.StartAsync();
         await new SenderHarness(sink).DrainAsync();
-        var message = sink.Messages.Single();
-        Assert.That(message.Subject, Does.StartWith("Dagens sammanfattning"));
-        Assert.That(message.TextBody, Does.Contain("1 tackade ja").And.Contain("Kommande sändning"));
-        Assert.That(message.Headers["Auto-Submitted"], Is.EqualTo("auto-generated"));
+        Assert.That(sink.Messages.Select(m => m.To.Mailboxes.Single().Address),
+            Is.EquivalentTo(new[] { "admin1@lansstyrelsen.example", "admin2@lansstyrelsen.example" }));
+        var karin = sink.Messages.Single(m => m.To.Mailboxes.Single().Address == "admin1@lansstyrelsen.example");
+        Assert.Multiple(() =>
+        {
+            Assert.That(karin.Subject, Does.StartWith("Dagens sammanfattning"));
+            Assert.That(karin.TextBody, Does.StartWith("Hej Karin Admin!").And.Contain("1 tackade ja").And.Contain("Kommande sändning"));
+            Assert.That(karin.HtmlBody, Does.Contain("Kommande s&#228;ndning"), "HTML-encoded");
+            Assert.That(karin.Headers["Auto-Submitted"], Is.EqualTo("auto-generated"));
+            Assert.That(karin.Headers.Contains("List-Unsubscribe"), Is.False, "staff mail, not campaign mail");
+            Assert.That(sink.Duplicates, Is.Zero);
+        });
+
+        // The next day: a new digest each.
+        clock.Advance(TimeSpan.FromDays(1));
+        await RunAsync<DailyDigestJob>(clock);
+        Assert.That((await DigestRowsAsync()).Length, Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task A_county_admin_turns_the_daily_digest_off_and_on_again()
+    {
+        await UserAsync(SignedInAdmin, "CountyAdmin", A, "jag@lansstyrelsen.example");
+        await UserAsync("admin-2", "CountyAdmin", A, "kollega@lansstyrelsen.example");
+        await EmailData.WebcastAsync(Database, A, DateTime.UtcNow.AddDays(3));
+        var admin = App.ClientAs("CountyAdmin", A, tenantSlug: TwoTenants.ASlug);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+
+        var initial = await GetJsonAsync(admin, "api/email/my-settings");
+        Assert.That(initial.GetProperty("dailyDigest").GetBoolean(), Is.True, "on by default");
+
+        using var off = await admin.PutAsJsonAsync("api/email/my-settings", new { dailyDigest = false });
+        Assert.That(off.StatusCode, Is.EqualTo(HttpStatusCode.OK), await off.Content.ReadAsStringAsync());
+        Assert.That((await GetJsonAsync(admin, "api/email/my-settings")).GetProperty("dailyDigest").GetBoolean(), Is.False);
+        await RunAsync<DailyDigestJob>(clock);
+        Assert.That((await DigestRowsAsync()).Select(r => r.To), Is.EqualTo(new[] { "kollega@lansstyrelsen.example" }), "only the colleague");
+
+        using var on = await admin.PutAsJsonAsync("api/email/my-settings", new { dailyDigest = true });
+        Assert.That(on.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        clock.Advance(TimeSpan.FromDays(1));
+        await RunAsync<DailyDigestJob>(clock);
+        Assert.That((await DigestRowsAsync()).Select(r => r.To), Does.Contain("jag@lansstyrelsen.example"));
+
+        using var bad = await admin.PutAsJsonAsync("api/email/my-settings", new { });
+        await AssertProblemAsync(bad, 400, "validation");
+        using var editor = await App.ClientAs("CountyEditor", A, tenantSlug: TwoTenants.ASlug).GetAsync("api/email/my-settings");
+        Assert.That(editor.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "the digest is for county admins");
+    }
+
+    [Test]
+    public async Task No_digest_on_a_day_with_nothing_to_report()
+    {
+        await UserAsync("admin-1", "CountyAdmin", A, "admin1@lansstyrelsen.example");
+
+        await RunAsync<DailyDigestJob>(new FakeTimeProvider(DateTimeOffset.UtcNow));
+
+        Assert.That(await DigestRowsAsync(), Is.Empty);
     }
 
     [Test]

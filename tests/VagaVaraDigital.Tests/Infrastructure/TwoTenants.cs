@@ -95,6 +95,8 @@ public static class TwoTenants
                   "Email", "NormalizedEmail", "EmailConfirmed", "SecurityStamp", "PhoneNumberConfirmed", "TwoFactorEnabled", "LockoutEnabled", "AccessFailedCount")
                 VALUES (@userId, 'CountyEditor', @tenant, @marker, false, true, now(), @email, upper(@email), @email, upper(@email), true, @marker, false, false, true, 0)
                 """, new { userId, tenant, marker, email = $"{marker}@lansstyrelsen.se" });
+            await conn.ExecuteAsync("INSERT INTO email_user_settings (tenant_id, user_id, daily_digest) VALUES (@tenant, @userId, false)",
+                new { tenant, userId });
             if (tenant == B)
             {
                 BIds.Add(importBatchId.ToString());

@@ -42,6 +42,18 @@ public sealed class IsolationProbeJob(Db db)
     }
 }
 
+/// <summary>A platform job that counts its runs (the recurring-job test).</summary>
+public sealed class RecurringProbeJob
+{
+    public static int Runs;
+
+    public Task RunAsync(CancellationToken ct)
+    {
+        Interlocked.Increment(ref Runs);
+        return Task.CompletedTask;
+    }
+}
+
 public sealed class JobsTests : ApiTest
 {
     static async Task<Guid> BInviteeIdAsync()
@@ -156,6 +168,73 @@ public sealed class JobsTests : ApiTest
         {
             Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(api.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        });
+    }
+
+    [Test]
+    public async Task The_web_role_serves_the_API_and_runs_no_job_server()
+    {
+        await using var web = new PlatformFactory(Database, b => b.UseSetting("role", "web").UseSetting("Jobs:Server", "true"));
+        using var client = web.CreateClient();
+        using var live = await client.GetAsync("/health/live");
+        using var api = await client.GetAsync("/t/uppsala/api/tenant");
+        var options = web.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value;
+        await using var conn = await Database.OpenSuperuserAsync();
+        var servers = await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM hangfire.server WHERE id LIKE '%:web:%'");
+        Assert.Multiple(() =>
+        {
+            Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(api.StatusCode, Is.Not.EqualTo(HttpStatusCode.NotFound), "the API is served");
+            Assert.That(options.ServesWeb, Is.True);
+            Assert.That(options.RunsServer, Is.False, "no Hangfire server and no outbox sender in a web process");
+            Assert.That(servers, Is.Zero, "no Hangfire server announced itself");
+        });
+    }
+
+    [Test]
+    public async Task A_recurring_job_runs_once_per_occurrence_however_many_servers_run()
+    {
+        static PlatformFactory Server() => new(Database, b => b
+            .UseSetting("Jobs:Server", "true")
+            .UseSetting("Jobs:RegisterRecurringJobs", "false")
+            .UseSetting("Jobs:WorkerCount", "2")
+            .UseSetting("Jobs:QueuePollInterval", "00:00:00.100")
+            .UseSetting("Jobs:SchedulePollingInterval", "00:00:00.100")
+            .UseSetting("Jobs:ShutdownTimeout", "00:00:02"));
+        RecurringProbeJob.Runs = 0;
+        await using var one = Server();
+        await using var two = Server();
+        await using var three = Server();
+        _ = one.Services; _ = two.Services; _ = three.Services;   // three job servers on one database
+        var manager = one.Services.GetRequiredService<IRecurringJobManager>();
+        const string id = "test.recurring-probe";
+        manager.AddOrUpdate<RecurringProbeJob>(id, j => j.RunAsync(CancellationToken.None), "0 0 1 1 *", new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+
+        // Its occurrence on 1 January this year is made due now (as if every server had been down since): every
+        // scheduler sees it at once.
+        var due = new DateTime(DateTime.UtcNow.Year, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        await using (var conn = await Database.OpenSuperuserAsync())
+        {
+            await conn.ExecuteAsync("""
+                UPDATE hangfire.hash SET value = @next WHERE key = @key AND field = 'NextExecution';
+                UPDATE hangfire.hash SET value = @before WHERE key = @key AND field = 'CreatedAt';
+                INSERT INTO hangfire.hash (key, field, value) VALUES (@key, 'LastExecution', @before);
+                UPDATE hangfire.set SET score = @score WHERE key = 'recurring-jobs' AND value = @id;
+                """, new { key = $"recurring-job:{id}", id, next = due.ToString("o"), before = due.AddDays(-1).ToString("o"), score = (double)new DateTimeOffset(due).ToUnixTimeSeconds() });
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (Volatile.Read(ref RecurringProbeJob.Runs) == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Task.Delay(TimeSpan.FromSeconds(2));   // twenty more polls of each scheduler
+
+        manager.RemoveIfExists(id);
+        await using var check = await Database.OpenSuperuserAsync();
+        var created = await check.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM hangfire.job WHERE invocationdata::text LIKE '%RecurringProbeJob%'");
+        Assert.Multiple(() =>
+        {
+            Assert.That(RecurringProbeJob.Runs, Is.EqualTo(1), "ran once");
+            Assert.That(created, Is.EqualTo(1), "one background job for the occurrence");
         });
     }
 

@@ -50,7 +50,11 @@ public sealed class WebcastMailTests : WebcastTest
         Assert.That(CalendarOf(move), Does.Contain("SEQUENCE:2").And.Contain("TZID=Europe/Stockholm:").And.Contain("T140000"));
         Assert.That(move.Subject, Is.Not.EqualTo(confirmation.Subject));
 
+        Assert.That((await EmailData.OutboxAsync(Database, "reminder")).Count(r => r.Status == "pending"), Is.EqualTo(3),
+            "the accepted invitee's three reminders for the new time");
         using (var cancelled = await staff.PostAsync($"api/webcasts/{id}/cancel", null)) Assert.That((int)cancelled.StatusCode, Is.EqualTo(200));
+        Assert.That((await EmailData.OutboxAsync(Database, "reminder")).Select(r => r.Status), Has.None.EqualTo("pending"),
+            "cancelling the webcast drops its pending reminders");
         await harness.DrainAsync();
         var cancellation = _sink.Messages.Last();
         Assert.That(CalendarOf(cancellation), Does.Contain("METHOD:CANCEL").And.Contain("SEQUENCE:3"));

@@ -46,6 +46,11 @@ public static class EmailApi
 
     public sealed record TemplatePreview(string Subject, string Text, string Html);
 
+    /// <summary>The signed-in user's e-mail settings in this tenant. <c>DailyDigest</c>: the daily digest to CountyAdmins (default on).</summary>
+    public sealed record MyEmailSettings(bool DailyDigest);
+
+    public sealed record MyEmailSettingsUpdate(bool? DailyDigest);
+
     public static IEndpointRouteBuilder MapEmailEndpoints(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/email").WithTags("Email").RequireTenant().RequireAuthorization(Policies.CountyAdmin);
@@ -58,6 +63,10 @@ public static class EmailApi
         admin.MapPut("/templates/{kind}/{language}", SaveTemplate).WithName("SaveEmailTemplate").WithSummary("Spara en egen mall (Liquid)");
         admin.MapDelete("/templates/{kind}/{language}", ResetTemplate).WithName("ResetEmailTemplate").WithSummary("Återgå till standardmallen");
         admin.MapPost("/templates/preview", Preview).WithName("PreviewEmailTemplate").WithSummary("Förhandsgranska en mall med exempeldata");
+        admin.MapGet("/my-settings", GetMySettings).WithName("GetMyEmailSettings")
+            .WithSummary("Mina e-postinställningar i länet (den dagliga sammanfattningen till länets administratörer)");
+        admin.MapPut("/my-settings", SaveMySettings).WithName("SaveMyEmailSettings")
+            .WithSummary("Ändra mina e-postinställningar: dailyDigest = false stänger av den dagliga sammanfattningen");
 
         var unsubscribe = app.MapGroup("/u").WithTags("Email").RequireTenant().AllowAnonymous().ExcludeFromDescription();
         unsubscribe.MapGet("/{token}", UnsubscribePage);
@@ -249,6 +258,29 @@ public static class EmailApi
         var parts = MessageLayout.Build(rendered.Subject, rendered.Body, request.Language!, tenant.Name,
             DefaultTemplates.IsCampaignMail(request.Kind!) ? composer.UnsubscribeUrl(tenant.Slug, row.Token!) : null);
         return TypedResults.Ok(new TemplatePreview(rendered.Subject, parts.Text, parts.Html));
+    }
+
+    // --- the signed-in admin's own settings ------------------------------------------------------
+
+    static async Task<Ok<MyEmailSettings>> GetMySettings(Db db, CurrentUser user, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var digest = await uow.ExecuteScalarAsync<bool?>("SELECT daily_digest FROM email_user_settings WHERE user_id = @id", new { id = user.Id }, ct);
+        return TypedResults.Ok(new MyEmailSettings(digest ?? true));
+    }
+
+    static async Task<Results<Ok<MyEmailSettings>, ValidationProblem>> SaveMySettings(MyEmailSettingsUpdate update, Db db, CurrentUser user,
+        CancellationToken ct)
+    {
+        if (update.DailyDigest is not { } dailyDigest || user.Id is null)
+            return Problems.Validation(new Dictionary<string, string[]> { ["dailyDigest"] = ["Ange true eller false."] });
+        await using var uow = await db.BeginAsync(ct);
+        await uow.ExecuteAsync("""
+            INSERT INTO email_user_settings (tenant_id, user_id, daily_digest) VALUES (@tenantId, @id, @dailyDigest)
+            ON CONFLICT (tenant_id, user_id) DO UPDATE SET daily_digest = excluded.daily_digest, updated_at = now()
+            """, new { tenantId = uow.RequiredTenantId, id = user.Id, dailyDigest }, ct);
+        await uow.CommitAsync(ct);
+        return TypedResults.Ok(new MyEmailSettings(dailyDigest));
     }
 
     // --- unsubscribe -----------------------------------------------------------------------------

@@ -318,7 +318,7 @@ public sealed class MessageComposer(EmailTemplates templates, IOptions<EmailOpti
     {
         Id = 0, TenantId = "00", Kind = kind, IdempotencyKey = $"sample:{kind}", InvitationId = Guid.Empty, ToAddress = "anna.andersson@kommun.example",
         PayloadJson = kind == "digest"
-            ? """{"digest":{"accepted":12,"declined":3,"failed":1,"upcoming":[{"title":"Digitalisering i praktiken","startsAt":"tisdag 15 december 2026 kl. 10:00","accepted":48}]}}"""
+            ? """{"displayName":"Anna Andersson","digest":{"accepted":12,"declined":3,"failed":1,"upcoming":[{"title":"Digitalisering i praktiken","startsAt":"tisdag 15 december 2026 kl. 10:00","accepted":48}]}}"""
             : kind is "user_invitation" or "password_reset" ? """{"actionUrl":"https://exempel.vagavaradigital.se/konto/aktivera"}"""
             : """{"offsetMinutes":1440,"scheduleVersion":1}""",
         Language = language, Token = "exempeltoken0123456789abc", InvitationStatus = "accepted", FirstName = "Anna", LastName = "Andersson",
