@@ -66,6 +66,7 @@ public sealed class EmailJobsTests : ApiTest
         await UserAsync("editor-1", "CountyEditor", A, "handlaggare@lansstyrelsen.example");
         await UserAsync("admin-of-b", "CountyAdmin", TwoTenants.B, "admin@stockholm.example");
         await UserAsync("system-1", "SystemAdmin", null, "drift@vagavaradigital.example");
+        await Database.ExecuteAsSuperuserAsync("INSERT INTO user_preferences (user_id, language) VALUES ('admin-2', 'en')");
         var now = DateTime.UtcNow;
         var webcast = await EmailData.WebcastAsync(Database, A, now.AddDays(3), title: "Kommande sändning");
         await EmailData.InvitationAsync(Database, A, webcast, "accepted");
@@ -103,6 +104,9 @@ public sealed class EmailJobsTests : ApiTest
             Assert.That(karin.Headers.Contains("List-Unsubscribe"), Is.False, "staff mail, not campaign mail");
             Assert.That(sink.Duplicates, Is.Zero);
         });
+        var english = sink.Messages.Single(m => m.To.Mailboxes.Single().Address == "admin2@lansstyrelsen.example");
+        Assert.That(english.Subject, Does.StartWith("Daily summary"), "in the admin's own language");
+        Assert.That(english.TextBody, Does.Contain("1 accepted").And.Contain(" at "));
 
         // The next day: a new digest each.
         clock.Advance(TimeSpan.FromDays(1));

@@ -144,6 +144,34 @@ public sealed class OutboxSenderTests : ApiTest
     }
 
     [Test]
+    public async Task With_credentials_configured_the_sender_authenticates_and_a_refused_login_is_retried_later()
+    {
+        await using var secured = await SmtpSink.StartAsync(login: ("vvd-sender", "ratt-losenord"));
+        var webcast = await EmailData.WebcastAsync(Database, A, DateTime.UtcNow.AddDays(5));
+        var (_, invitation, _) = await EmailData.InvitationAsync(Database, A, webcast, "sent", "anna@kommun.example");
+        await EnqueueAsync(A, new OutboxMessage("invitation", $"{invitation}:invitation:v1", "anna@kommun.example", invitation));
+
+        await new SenderHarness(secured, configure: o => { o.SmtpUsername = "vvd-sender"; o.SmtpPassword = "fel-losenord"; }).DrainAsync();
+        var refused = (await EmailData.OutboxAsync(Database, "invitation")).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(secured.Accepted, Is.Zero);
+            Assert.That(refused.Status, Is.EqualTo("pending"), "a refused login is our configuration, not the recipient: tried again");
+            Assert.That(refused.PermanentFailure, Is.False);
+            Assert.That(refused.Attempts, Is.EqualTo(1));
+            Assert.That(refused.NextAttemptAt, Is.Not.Null, "after the backoff");
+            Assert.That(refused.LastError, Does.Contain("SMTP-inloggningen"));
+            Assert.That(refused.LastError, Does.Not.Contain("fel-losenord"), "no secret in the error");
+        });
+
+        // The password is corrected; the retry comes due (the claim compares with the database's clock).
+        await Database.ExecuteAsSuperuserAsync($"UPDATE email_outbox SET next_attempt_at = now() WHERE id = {refused.Id}");
+        await new SenderHarness(secured, configure: o => { o.SmtpUsername = "vvd-sender"; o.SmtpPassword = "ratt-losenord"; }).DrainAsync();
+        Assert.That(secured.Accepted, Is.EqualTo(1));
+        Assert.That((await EmailData.OutboxAsync(Database, "invitation")).Single().Status, Is.EqualTo("sent"));
+    }
+
+    [Test]
     public async Task Two_senders_working_at_once_send_every_message_exactly_once()
     {
         var webcast = await EmailData.WebcastAsync(Database, A, DateTime.UtcNow.AddDays(5));

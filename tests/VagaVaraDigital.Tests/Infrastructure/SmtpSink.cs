@@ -33,17 +33,20 @@ public sealed class SmtpSink : IAsyncDisposable
     /// <summary>By first recipient: null accepts; otherwise the SMTP answer (e.g. 550 or 451).</summary>
     public Func<string, SmtpResponse?>? Respond { get; set; }
 
-    public static async Task<SmtpSink> StartAsync(bool keepMessages = true, int port = 0)
+    /// <param name="login">When set, the sink requires SMTP AUTH with this user name and password (over plain TCP: loopback only).</param>
+    public static async Task<SmtpSink> StartAsync(bool keepMessages = true, int port = 0, (string User, string Password)? login = null)
     {
         var sink = new SmtpSink { KeepMessages = keepMessages };
         sink.Port = port != 0 ? port : FreePort();
         var options = new SmtpServerOptionsBuilder().ServerName("localhost")
-            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, sink.Port)).IsSecure(false).AuthenticationRequired(false))
+            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, sink.Port)).IsSecure(false)
+                .AuthenticationRequired(login is not null).AllowUnsecureAuthentication(login is not null))
             .MaxMessageSize(10 * 1024 * 1024)
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new Store(sink));
         services.Add(new NoDelayListenerFactory());
+        if (login is { } l) services.Add(new Login(l.User, l.Password));
         var server = new SmtpServer.SmtpServer(options, services);
         sink._running = server.StartAsync(sink._stop.Token);
         // Wait until it listens.
@@ -120,6 +123,12 @@ public sealed class SmtpSink : IAsyncDisposable
                 client.Dispose();
             }
         }
+    }
+
+    sealed class Login(string user, string password) : SmtpServer.Authentication.IUserAuthenticator
+    {
+        public Task<bool> AuthenticateAsync(ISessionContext context, string user1, string password1, CancellationToken cancellationToken) =>
+            Task.FromResult(user1 == user && password1 == password);
     }
 
     sealed class Store(SmtpSink sink) : MessageStore

@@ -8,7 +8,7 @@ namespace VagaVaraDigital.Api.Features.Email;
 /// <summary>
 /// Every morning, per tenant: one summary to each of the tenant's CountyAdmins (active, activated account, not
 /// opted out with <c>PUT /api/email/my-settings</c>) — new answers, messages that could not be delivered, upcoming
-/// webcasts. The content is aggregate (counts and webcast titles; no invitee's data) and the same for every admin.
+/// webcasts, in the admin's language. The content is aggregate (counts and webcast titles; no invitee's data) and the same for every admin.
 /// Through the outbox with the key <c>digest:{day}:{userId}</c>: running twice on a day sends once per admin.
 /// Nothing is sent on a day with nothing to report (no answers, no failures, no webcast in the next two weeks).
 /// </summary>
@@ -37,6 +37,7 @@ public sealed class DailyDigestJob(Db db, TimeProvider clock) : ITenantJob
         public string UserId { get; init; } = "";
         public string Email { get; init; } = "";
         public string? DisplayName { get; init; }
+        public string Language { get; init; } = "sv";
     }
 
     public async Task RunAsync(string tenantId, CancellationToken ct)
@@ -46,7 +47,8 @@ public sealed class DailyDigestJob(Db db, TimeProvider clock) : ITenantJob
         await using var uow = await db.BeginAsync(ct);
         // "AspNetUsers" is global (docs/decisions/0011): the tenant is a column, checked here.
         var admins = (await uow.QueryAsync<Admin>("""
-            SELECT u."Id" AS UserId, u."Email" AS Email, u."DisplayName" AS DisplayName
+            SELECT u."Id" AS UserId, u."Email" AS Email, u."DisplayName" AS DisplayName,
+                   coalesce((SELECT p.language FROM user_preferences p WHERE p.user_id = u."Id"), 'sv') AS Language
             FROM "AspNetUsers" u
             WHERE u."TenantId" = @tenantId AND u."Role" = @role AND u."IsActive" AND u."EmailConfirmed" AND u."Email" IS NOT NULL
               AND NOT EXISTS (SELECT FROM email_user_settings s WHERE s.user_id = u."Id" AND NOT s.daily_digest)
@@ -70,7 +72,7 @@ public sealed class DailyDigestJob(Db db, TimeProvider clock) : ITenantJob
 
         var tz = TimeZoneInfo.FindSystemTimeZoneById(counts.TimeZone);
         var localDay = TimeZoneInfo.ConvertTimeFromUtc(now, tz).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var digest = new
+        object Digest(string language) => new
         {
             accepted = counts.Accepted,
             declined = counts.Declined,
@@ -78,15 +80,18 @@ public sealed class DailyDigestJob(Db db, TimeProvider clock) : ITenantJob
             upcoming = upcoming.Select(u => new
             {
                 title = u.Title,
-                startsAt = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(u.StartsAt, DateTimeKind.Utc), tz)
-                    .ToString("dddd d MMMM 'kl.' HH:mm", CultureInfo.GetCultureInfo("sv-SE")),
+                startsAt = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(u.StartsAt, DateTimeKind.Utc), tz).ToString(
+                    language == "en" ? "dddd d MMMM 'at' HH:mm" : "dddd d MMMM 'kl.' HH:mm",
+                    CultureInfo.GetCultureInfo(language == "en" ? "en-GB" : "sv-SE")),
                 accepted = u.Accepted,
             }).ToArray(),
         };
+        // In each admin's language (the admin app's per-person preference, migration 0600; Swedish without one).
         foreach (var admin in admins)
         {
+            var language = admin.Language == "en" ? "en" : "sv";
             await Outbox.EnqueueAsync(uow, new OutboxMessage("digest", $"digest:{localDay}:{admin.UserId}", admin.Email, UserId: admin.UserId,
-                Payload: new { digest, displayName = admin.DisplayName }), ct);
+                Payload: new { digest = Digest(language), displayName = admin.DisplayName }, Language: language), ct);
         }
         await uow.CommitAsync(ct);
     }
