@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenIddict.Client.AspNetCore;
 using VagaVaraDigital.Api.Identity;
 using VagaVaraDigital.Tests.Infrastructure;
 
@@ -53,6 +54,9 @@ public sealed class AppServer : WebApplicationFactory<Program>
         builder.ConfigureServices(services =>
         {
             services.AddTestIdentity();
+            // The app listens on plain http on loopback: let OpenIddict's client take the municipal SSO callback there
+            // (Development does the same; Chromium treats 127.0.0.1 as a secure context for the cookies).
+            services.Configure<OpenIddictClientAspNetCoreOptions>(o => o.DisableTransportSecurityRequirement = true);
         });
     }
 

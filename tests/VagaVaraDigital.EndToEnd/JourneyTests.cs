@@ -17,7 +17,8 @@ namespace VagaVaraDigital.EndToEnd;
 /// tracked link; the county dashboard then shows 1 reached, a NationalViewer sees it in the national total, and a
 /// MunicipalUser sees only their municipality. Every screen on the way passes axe-core.
 /// The invitation e-mail is sent by the real outbox sender to an SMTP sink on loopback and the RSVP link is read
-/// from it. Not covered: the MunicipalUser's sign-in through a test OIDC provider (a test identity header is used).
+/// from it. The MunicipalUser here uses a test identity header; the real sign-in through a municipality's OpenID Connect
+/// provider, nomination and correction are MunicipalSignInTests.
 /// </summary>
 [TestFixture]
 public sealed class JourneyTests : BrowserTest

@@ -10,6 +10,7 @@ import { shareClass } from '../map/geo';
 import { formatNumber, formatPercent, shareOf } from '../format';
 import { useTenant } from '../tenant';
 import { UpcomingWebcasts } from '../components/UpcomingWebcasts';
+import { useMunicipalities } from './invitees/model';
 
 /**
  * "/t/{slug}/": the county's reach against its target (CountyAdmin/Editor), or — for a MunicipalUser —
@@ -19,7 +20,10 @@ export function CountyDashboard() {
   const { t, i18n } = useTranslation();
   const tenant = useTenant();
   const report = useQuery({ queryKey: ['reach', 'county'], queryFn: () => unwrap(api.GET('/api/reach')) });
+  const municipalities = useMunicipalities();
   const name = tenant.data?.name ?? '';
+  // The report names a MunicipalUser's municipality by its code; people read its name.
+  const municipalityName = (code: string) => municipalities.data.find((m) => m.code === code)?.name ?? code;
   return (
     <Page title={name || t('nav.dashboard')} intro={t('county.intro')}>
       <QueryView query={report}>
@@ -31,7 +35,7 @@ export function CountyDashboard() {
             <>
               <div className="grid-2">
                 <SummaryBlock summary={r.summary} projection={r.projection}
-                  label={r.municipality ? t('reach.municipalTitle', { name: r.municipality }) : t('reach.countyTitle')} />
+                  label={r.municipality ? t('reach.municipalTitle', { name: municipalityName(r.municipality) }) : t('reach.countyTitle')} />
                 <section aria-label={t('reach.mapLabel')} className="card">
                   <SwedenMap
                     label={t('reach.mapLabel')}
