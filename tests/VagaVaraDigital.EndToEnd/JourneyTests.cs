@@ -108,6 +108,13 @@ public sealed class JourneyTests : BrowserTest
         // 5. The county dashboard shows 1 reached.
         await GoAsync(admin, "/t/uppsala/");
         await Expect(admin.Locator(".big-number strong")).ToHaveTextAsync("1");
+        // … and the answer at the top of the latest answers: name, webcast, answer, when.
+        var latest = admin.Locator("section[aria-labelledby='latest-answers'] tbody tr");
+        await Expect(latest).ToHaveCountAsync(1);
+        await Expect(latest.First).ToContainTextAsync("Anna Åberg");
+        await Expect(latest.First).ToContainTextAsync("Digitaliseringen av samhällsbyggnadsprocessen");
+        await Expect(latest.First).ToContainTextAsync("Deltog");   // accepted, then joined: the answer's current state
+        await Expect(latest.First.Locator("td").Last).ToContainTextAsync(DateTime.UtcNow.Year.ToString());
         await AssertAccessibleAsync(admin, "county-dashboard");
 
         // 6. A NationalViewer sees it in the national total.

@@ -601,6 +601,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invitations/latest-answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** De senaste svaren (OSA) i länet, nyast först */
+        get: operations["ListLatestAnswers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/webcasts/{webcastId}/attendance/imports": {
         parameters: {
             query?: never;
@@ -1450,6 +1467,21 @@ export interface components {
             /** Format: int64 */
             total: null | number | string;
             counts: null | components["schemas"]["InviteeCounts"];
+        };
+        LatestAnswer: {
+            /** Format: uuid */
+            invitationId?: string;
+            /** Format: uuid */
+            webcastId?: string;
+            webcastTitle?: string;
+            /** Format: uuid */
+            inviteeId?: string;
+            firstName?: null | string;
+            lastName?: null | string;
+            municipalityCode?: null | string;
+            status?: string;
+            /** Format: date-time */
+            respondedAt?: string;
         };
         ManualMark: {
             attended: boolean;
@@ -3060,6 +3092,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AudiencePreview"];
+                };
+            };
+        };
+    };
+    ListLatestAnswers: {
+        parameters: {
+            query?: {
+                limit?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LatestAnswer"][];
                 };
             };
         };

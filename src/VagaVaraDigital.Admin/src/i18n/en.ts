@@ -557,6 +557,11 @@ export const en: Messages = {
     upcoming: 'Coming webcasts',
     noUpcoming: 'No webcasts scheduled.',
     answers: '{{accepted}} of {{invited}} invited have accepted',
+    latestAnswers: 'Latest answers',
+    noAnswers: 'No one has answered yet.',
+    webcast: 'Webcast',
+    answer: 'Answer',
+    answeredAt: 'Answered',
   },
   email: {
     title: 'E-mail',

@@ -555,6 +555,11 @@ export const sv = {
     upcoming: 'Kommande sändningar',
     noUpcoming: 'Inga planerade sändningar.',
     answers: '{{accepted}} av {{invited}} inbjudna har tackat ja',
+    latestAnswers: 'Senaste svaren',
+    noAnswers: 'Ingen har svarat ännu.',
+    webcast: 'Sändning',
+    answer: 'Svar',
+    answeredAt: 'Svarade',
   },
   email: {
     title: 'E-post',

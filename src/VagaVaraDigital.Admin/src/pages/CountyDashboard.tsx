@@ -11,6 +11,7 @@ import { formatNumber, formatPercent, shareOf } from '../format';
 import { useTenant } from '../tenant';
 import { UpcomingWebcasts } from '../components/UpcomingWebcasts';
 import { useMunicipalities } from './invitees/model';
+import { LatestAnswers } from '../components/LatestAnswers';
 
 /**
  * "/t/{slug}/": the county's reach against its target (CountyAdmin/Editor), or — for a MunicipalUser —
@@ -49,6 +50,7 @@ export function CountyDashboard() {
                 </section>
               </div>
               <UpcomingWebcasts />
+              {!r.municipality && <LatestAnswers />}
               <FunnelChart funnel={r.funnel} />
               <OverTimeChart weeks={r.overTime.weeks} target={target || null} />
               <RoleCategoryChart rows={r.roleCategories} />

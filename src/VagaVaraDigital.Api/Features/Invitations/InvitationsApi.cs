@@ -46,6 +46,21 @@ public static class InvitationsApi
         public string[] AttendanceSources { get; init; } = [];
     }
 
+    /// <summary>One answer on the county dashboard: who, to which webcast, what, when (UTC).</summary>
+    public sealed class LatestAnswer
+    {
+        public Guid InvitationId { get; init; }
+        public Guid WebcastId { get; init; }
+        public string WebcastTitle { get; init; } = "";
+        public Guid InviteeId { get; init; }
+        public string? FirstName { get; init; }
+        public string? LastName { get; init; }
+        public string? MunicipalityCode { get; init; }
+        /// <summary>accepted, declined or waitlisted — or attended/absent once the webcast is over.</summary>
+        public string Status { get; init; } = "";
+        public DateTime RespondedAt { get; init; }
+    }
+
     public static IEndpointRouteBuilder MapInvitationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/webcasts/{webcastId:guid}/invitations").WithTags("Invitations")
@@ -53,6 +68,8 @@ public static class InvitationsApi
         group.MapGet("/", List).WithName("ListInvitations").WithSummary("Inbjudningarna till en webbsändning");
         group.MapPost("/preview", Preview).WithName("PreviewInvitations").WithSummary("Räkna mottagarna innan du bjuder in");
         group.MapPost("/", Invite).WithName("CreateInvitations").WithSummary("Bjud in (bara nya personer läggs till)");
+        app.MapGroup("/api/invitations").WithTags("Invitations").RequireTenant().RequireAuthorization(Policies.CountyStaff)
+            .MapGet("/latest-answers", LatestAnswers).WithName("ListLatestAnswers").WithSummary("De senaste svaren (OSA) i länet, nyast först");
         return app;
     }
 
@@ -157,5 +174,22 @@ public static class InvitationsApi
             ORDER BY v.last_name NULLS LAST, v.first_name NULLS LAST, i.id
             """, new { webcastId, status }, ct);
         return TypedResults.Ok(rows.ToArray());
+    }
+
+    /// <summary>The county's latest RSVP answers (<c>limit</c> 1–50, default 10); erased people are left out.</summary>
+    static async Task<Ok<LatestAnswer[]>> LatestAnswers(int? limit, Db db, CancellationToken ct)
+    {
+        await using var uow = await db.BeginAsync(ct);
+        var rows = (await uow.QueryAsync<LatestAnswer>("""
+            SELECT i.id AS InvitationId, i.webcast_id AS WebcastId, w.title AS WebcastTitle, v.id AS InviteeId,
+                   v.first_name AS FirstName, v.last_name AS LastName, v.municipality_code AS MunicipalityCode,
+                   i.status, i.responded_at AS RespondedAt
+            FROM invitations i JOIN invitees v ON v.id = i.invitee_id JOIN webcasts w ON w.id = i.webcast_id
+            WHERE i.responded_at IS NOT NULL AND v.status <> 'erased'
+            ORDER BY i.responded_at DESC, i.id
+            LIMIT @take
+            """, new { take = Math.Clamp(limit ?? 10, 1, 50) }, ct)).ToArray();
+        await uow.CommitAsync(ct);
+        return TypedResults.Ok(rows);
     }
 }
