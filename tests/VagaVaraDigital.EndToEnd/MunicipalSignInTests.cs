@@ -24,6 +24,18 @@ public sealed class MunicipalSignInTests : BrowserTest
         if (_provider is not null) await _provider.DisposeAsync();
     }
 
+    string? _providerId;
+
+    /// <summary>The provider goes away through the API as well, so the app's SSO catalog is empty again for the tests after.</summary>
+    [TearDown]
+    public async Task RemoveProviderAsync()
+    {
+        if (_providerId is null) return;
+        var admin = await PageAsAsync("CountyAdmin", "03");
+        await admin.APIRequest.DeleteAsync($"{BaseUrl}/t/uppsala/api/tenant/sso-providers/{_providerId}");
+        _providerId = null;
+    }
+
     [Test]
     public async Task Municipal_user_signs_in_through_their_organisations_login_and_sees_only_their_municipality()
     {
@@ -41,7 +53,9 @@ public sealed class MunicipalSignInTests : BrowserTest
             },
         });
         Assert.That(created.Status, Is.EqualTo(201), await created.TextAsync());
-        var redirectUri = JsonDocument.Parse(await created.TextAsync()).RootElement.GetProperty("redirectUri").GetString()!;
+        var provider = JsonDocument.Parse(await created.TextAsync()).RootElement;
+        _providerId = provider.GetProperty("id").GetString();
+        var redirectUri = provider.GetProperty("redirectUri").GetString()!;
         Assert.That(redirectUri, Does.StartWith(BaseUrl + "/signin-oidc/"));
         await _provider.RegisterClientAsync(clientId, "knivsta-hemlighet-e2e", redirectUri);
 
@@ -97,6 +111,28 @@ public sealed class MunicipalSignInTests : BrowserTest
         Assert.That(items[0].GetProperty("municipalityCode").GetString(), Is.EqualTo("0330"));
         Assert.That(items[0].GetProperty("title").GetString(), Is.EqualTo("Biträdande kommundirektör"));
         Assert.That(items[0].GetProperty("noLongerInOffice").GetBoolean(), Is.True);
+
+        // … and on the nominations screen: per municipality, who nominated whom and when.
+        await GoAsync(admin, "/t/uppsala/inbjudna");
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Nomineringar per kommun" }).ClickAsync();
+        await Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Nomineringar per kommun");
+        var summary = admin.Locator("section[aria-labelledby='nominations-summary'] tbody tr");
+        await Expect(summary).ToHaveCountAsync(1);
+        await Expect(summary.First).ToContainTextAsync("Knivsta");
+        await Expect(summary.First.Locator("td").First).ToHaveTextAsync("1");
+        var knivsta = admin.Locator("section[aria-labelledby='kommun-0330'] tbody tr");
+        await Expect(knivsta).ToHaveCountAsync(1);
+        await Expect(knivsta.First).ToContainTextAsync("Nils Nyström");
+        await Expect(knivsta.First).ToContainTextAsync("Biträdande kommundirektör");
+        await Expect(knivsta.First).ToContainTextAsync("maja.malm@knivsta.se");   // the nominator, from the county's accounts
+        await Expect(knivsta.First).ToContainTextAsync("Inte längre i tjänst");
+        await AssertAccessibleAsync(admin, "nominations-by-municipality");
+
+        // A CountyEditor sees the same nominations (the nominator's account is for the CountyAdmin's eyes).
+        var editor = await PageAsAsync("CountyEditor", "03");
+        await GoAsync(editor, "/t/uppsala/inbjudna/nomineringar");
+        await Expect(editor.Locator("section[aria-labelledby='kommun-0330'] tbody tr").First).ToContainTextAsync("en kommunanvändare");
+        await AssertAccessibleAsync(editor, "nominations-by-municipality-editor");
     }
 
     static async Task CreateInviteeAsync(IPage admin, string first, string last, string email, string municipality)

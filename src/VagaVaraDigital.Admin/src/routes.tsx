@@ -39,6 +39,7 @@ export const routes: RouteObject[] = [
       { path: 'inbjudna', element: <InviteesPage /> },
       { path: 'inbjudna/import', element: <ImportWizard /> },
       { path: 'inbjudna/ny', element: <InviteeEditPage /> },
+      { path: 'inbjudna/nomineringar', element: lazyPage(() => import('./pages/invitees/NominationsPage').then((m) => m.NominationsPage)) },
       { path: 'inbjudna/:id', element: <InviteeEditPage /> },
       { path: 'sandningar', element: <WebcastsPage /> },
       { path: 'sandningar/ny', element: <WebcastEditPage /> },

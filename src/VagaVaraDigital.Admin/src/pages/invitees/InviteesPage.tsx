@@ -6,6 +6,7 @@ import { Page } from '../../components/Page';
 import { ErrorMessage, Loading } from '../../components/PageState';
 import { formatNumber } from '../../format';
 import { base } from '../../runtime';
+import { useSession } from '../../session';
 import { apiQuery, emptyQuery, fullName, paramsFromQuery, queryFromParams, useInviteePage, useMunicipalities, useRoleCategories, type InviteeQuery } from './model';
 
 /** The invitation list: search, filters with counts, sorting, keyset paging, export, import and add. */
@@ -21,6 +22,8 @@ export function InviteesPage() {
   const municipalities = useMunicipalities();
   const counts = page.data?.counts;
   const lang = i18n.language;
+  const role = useSession().data?.user?.role;
+  const staff = role !== 'MunicipalUser';   // shown while the session does not say (as the menu does)
 
   const apply = (q: InviteeQuery) => {
     setCursors([null]);
@@ -45,6 +48,7 @@ export function InviteesPage() {
           <Link className="button" to="/inbjudna/ny">{t('invitees.add')}</Link>
           <Link className="button secondary" to="/inbjudna/import">{t('invitees.import')}</Link>
           <Link to="/inbjudna/registerutdrag">{t('subjectAccess.link')}</Link>
+          {staff && <Link className="button secondary" to="/inbjudna/nomineringar">{t('nominations.link')}</Link>}
         </div>
       }>
       <form className="filters" onSubmit={submit} role="search" aria-label={t('invitees.filters')}>

@@ -7,6 +7,7 @@ import type { components } from '../../api/schema';
 import { Page } from '../../components/Page';
 import { QueryView } from '../../components/PageState';
 import { formatDateTime, formatNumber, TIME_ZONE } from '../../format';
+import { MonthCalendar, stockholmDay } from './MonthCalendar';
 
 export type Webcast = components['schemas']['Webcast'];
 
@@ -21,7 +22,14 @@ export function byDay(webcasts: Pick<Webcast, 'id' | 'startsAt'>[]): [string, st
   return [...groups.entries()];
 }
 
-/** The schedule: a table or a calendar (days with their webcasts); staff add drafts. */
+/** The calendar opens on today's month, or on the next webcast's when there is one later. Exported for tests. */
+export function firstDayToShow(webcasts: Pick<Webcast, 'startsAt'>[], now = new Date()): string {
+  const today = stockholmDay(now);
+  const next = webcasts.map((w) => stockholmDay(w.startsAt)).filter((d) => d >= today).sort()[0];
+  return next && next.slice(0, 7) !== today.slice(0, 7) ? next : today;
+}
+
+/** The schedule: a table or a month calendar (a keyboard-navigable grid); staff add drafts. */
 export function WebcastsPage() {
   const { t, i18n } = useTranslation();
   const [view, setView] = useState<'list' | 'calendar'>('list');
@@ -64,24 +72,7 @@ export function WebcastsPage() {
             </table>
           </div>
         ) : (
-          <ol className="calendar">
-            {byDay(list).map(([day, ids]) => (
-              <li key={day}>
-                <h2 className="calendar-day">{new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', { timeZone: TIME_ZONE, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(list.find((w) => w.id === ids[0])!.startsAt))}</h2>
-                <ul>
-                  {ids.map((id) => {
-                    const w = list.find((x) => x.id === id)!;
-                    return (
-                      <li key={id}>
-                        <Link to={`/sandningar/${id}`}>{w.title}</Link>{' '}
-                        <span className="muted">{new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'sv-SE', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit' }).format(new Date(w.startsAt))} · {t(`webcasts.statuses.${w.status}`, { defaultValue: w.status })}</span>
-                      </li>
-                    );
-                  })}
-                </ul>
-              </li>
-            ))}
-          </ol>
+          <MonthCalendar webcasts={list} initialDay={firstDayToShow(list)} />
         )}
       </QueryView>
     </Page>
