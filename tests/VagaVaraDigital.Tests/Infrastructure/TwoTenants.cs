@@ -81,6 +81,10 @@ public static class TwoTenants
                                              municipalities_total, municipalities_covered)
                 VALUES (@tenant, DATE '2026-11-01', 100, 1, 1, 1, 1, 8, 1)
                 """, new { tenant });
+            // reach_invitees and reach_webcasts follow from the rows above (maintained at commit); reach_dirty is a
+            // per-transaction queue, emptied at commit: a row of a transaction that never commits again (txid 0).
+            await conn.ExecuteAsync("INSERT INTO reach_dirty (txid, tenant_id, kind, id) VALUES (0, @tenant, 'i', @inviteeId)",
+                new { tenant, inviteeId });
             // Identity: a municipal SSO provider with one domain, and (global table, app-enforced) a user of the tenant.
             var providerId = await conn.ExecuteScalarAsync<Guid>("""
                 INSERT INTO sso_providers (tenant_id, display_name, issuer, client_id) VALUES (@tenant, @marker, 'https://idp.' || @marker || '.se/', @marker)

@@ -343,8 +343,9 @@ public sealed class ReachReportTests : ReachTest
         {
             Assert.That(point.GetProperty("date").GetString(), Is.EqualTo("2026-11-29"));
             Assert.That(Counts(point, "invited", "answered", "accepted", "reached"), Is.EqualTo(new[] { 7, 6, 5, 3 }));
-            // Summed over the counties: Uppsala 7/6/5/3 + Stockholm 3/3/3/2.
-            Assert.That(Counts(nationalPoint, "invited", "answered", "accepted", "reached"), Is.EqualTo(new[] { 10, 9, 8, 5 }));
+            // Distinct persons nationally, not the counties' sum (Uppsala 7/6/5/3 + Stockholm 3/3/3/2 = 10/9/8/5):
+            // P2 was invited, answered, accepted and reached in both counties and counts once → 9/8/7/4.
+            Assert.That(Counts(nationalPoint, "invited", "answered", "accepted", "reached"), Is.EqualTo(new[] { 9, 8, 7, 4 }));
         });
     }
 
@@ -354,8 +355,26 @@ public sealed class ReachReportTests : ReachTest
         await ReachFixture.SeedAsync(Database);
         using var bad = await Client("SystemAdmin").PutAsync("api/national/reach/target", Json(new { target = 0 }));
         await AssertProblemAsync(bad, 400, "validation");
+        using var forbidden = await Client("NationalViewer").PutAsync("api/national/reach/target", Json(new { target = 8 }));
+        Assert.That(forbidden.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         using var ok = await Client("SystemAdmin").PutAsync("api/national/reach/target", Json(new { target = 8 }));
         Assert.That(ok.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        using var same = await Client("SystemAdmin").PutAsync("api/national/reach/target", Json(new { target = 8 }));
+        Assert.That(same.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        // Audited in every county's log (old and new value), once per change; the refused and unchanged requests are not.
+        await using (var conn = await Database.OpenSuperuserAsync())
+        {
+            var entries = (await Dapper.SqlMapper.QueryAsync<(string Tenant, string Target, string Details)>(conn, """
+                SELECT tenant_id, target, details::text FROM audit_log WHERE action = 'reach.national_target_changed' ORDER BY tenant_id
+                """)).ToArray();
+            Assert.That(entries, Has.Length.EqualTo(21), "one entry per county");
+            Assert.That(entries.Select(e => e.Target).Distinct(), Is.EqualTo(new[] { "reach:national-target" }));
+            Assert.That(entries.Select(e => JsonDocument.Parse(e.Details).RootElement).Select(d => (d.GetProperty("from").GetInt32(), d.GetProperty("to").GetInt32())).Distinct(),
+                Is.EqualTo(new[] { (3000, 8) }));
+        }
+        var log = await GetJsonAsync(Client("CountyAdmin", "03", tenantSlug: "uppsala"), "api/audit");
+        Assert.That(log.ToString(), Does.Contain("reach.national_target_changed"), "the county sees it in its audit log");
         var r = await GetJsonAsync(Client("NationalViewer"), "api/national/reach");
         Assert.Multiple(() =>
         {

@@ -15,6 +15,7 @@ public sealed class RowLevelSecurityTests : ApiTest
         "tenants", // read to resolve a tenant before any tenant scope exists
         "seed_runs", // which one-time seeds have run
         "reach_national_settings", // the national reach target (one row, set by SystemAdmin)
+        "reach_national_series", // national counts per night (no tenant's rows); only the reporting role reads/writes it
         // Identity (docs/decisions/0011): read at sign-in and by the token endpoint before a tenant is known; a
         // user's tenant is a column ("TenantId") the application checks (UsersApi, TenantAccessMiddleware).
         "AspNetUsers", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserTokens",

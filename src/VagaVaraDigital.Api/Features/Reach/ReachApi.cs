@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Features.Audit;
 using VagaVaraDigital.Api.Hosting;
 using VagaVaraDigital.Api.Identity;
 using VagaVaraDigital.Api.Tenancy;
@@ -140,18 +141,32 @@ public static class ReachApi
             "SELECT coalesce((SELECT target FROM reach_national_settings), 3000)", ct: ct)));
     }
 
+    /// <summary>
+    /// Sets the national target (SystemAdmin). Audited as <c>reach.national_target_changed</c> (old and new value) in every
+    /// county's audit log, in the same transaction: the audit log is per tenant and the target is every county's concern.
+    /// </summary>
     static async Task<Results<Ok<NationalTarget>, ValidationProblem>> SetNationalTarget(NationalTarget body, Db db, CurrentUser user,
-        ReachReports reports, CancellationToken ct)
+        AuditLog audit, ReachReports reports, CancellationToken ct)
     {
         if (body.Target is < 1 or > 1_000_000)
         {
             return Problems.Validation(new Dictionary<string, string[]> { ["target"] = ["Målet ska vara mellan 1 och 1 000 000."] });
         }
         await using var uow = await db.BeginGlobalAsync(ct);
+        var previous = await uow.QuerySingleAsync<int>(
+            "SELECT coalesce((SELECT target FROM reach_national_settings FOR UPDATE), 3000)", ct: ct);
         await uow.ExecuteAsync("""
             INSERT INTO reach_national_settings (id, target, updated_at, updated_by) VALUES (true, @Target, now(), @by)
             ON CONFLICT (id) DO UPDATE SET target = EXCLUDED.target, updated_at = now(), updated_by = EXCLUDED.updated_by
             """, new { body.Target, by = user.Id }, ct);
+        if (previous != body.Target)
+        {
+            foreach (var tenantId in await uow.QueryAsync<string>("SELECT id FROM tenants ORDER BY id", ct: ct))
+            {
+                await audit.RecordForTenantAsync(uow, tenantId, "reach.national_target_changed", "reach:national-target",
+                    new { from = previous, to = body.Target }, ct);
+            }
+        }
         await uow.CommitAsync(ct);
         reports.ForgetNational();
         return TypedResults.Ok(body);

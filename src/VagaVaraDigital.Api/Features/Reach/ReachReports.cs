@@ -133,7 +133,7 @@ public sealed class ReachReports(Db db, TimeProvider clock, ReachReportCache cac
         var municipalities = (await uow.QueryAsync<Municipality>(
             "SELECT code AS Code, name AS Name, county_code AS CountyCode FROM municipalities", ct: ct)).ToDictionary(m => m.Code);
         var snapshots = (await uow.QueryAsync<SnapshotRow>("""
-            SELECT snapshot_date AS SnapshotDate, invited AS Invited, answered AS Answered, accepted AS Accepted, reached_sum AS Reached
+            SELECT snapshot_date AS SnapshotDate, invited AS Invited, answered AS Answered, accepted AS Accepted, reached AS Reached
             FROM reach_national_snapshots()
             """, ct: ct)).ToArray();
         await uow.CommitAsync(ct);
