@@ -21,13 +21,17 @@ using VagaVaraDigital.Cli;
 // the ratio HTTP/SQL of the medians and of the p95s.
 //
 // Usage: VVD_BENCH_POSTGRES="Host=…;Username=postgres;Database=postgres" dotnet run -c Release -- [iterations] [rounds]
-//        (tools/bench-reach.sh starts a throwaway cluster). VVD_BENCH_DB=name reuses a seeded database.
+//        (tools/bench-reach.sh starts a throwaway cluster). VVD_BENCH_DB=name reuses a seeded database;
+//        VVD_BENCH_RESET=1 reloads the data set (vvd seed-bench --reset). Prints the load average at start, after seeding
+//        and at the end (the machine is shared).
 
 var super = Environment.GetEnvironmentVariable("VVD_BENCH_POSTGRES")
     ?? throw new InvalidOperationException("Set VVD_BENCH_POSTGRES to a superuser connection string (tools/bench-reach.sh does).");
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
 
+var started = Stopwatch.StartNew();
+Console.WriteLine($"started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}, {Environment.ProcessorCount} cores");
 var dbName = Environment.GetEnvironmentVariable("VVD_BENCH_DB") ?? "vvd_bench_reach";
 await using (var conn = new NpgsqlConnection(super))
 {
@@ -45,7 +49,10 @@ var options = new DatabaseOptions
 };
 Migrator.Migrate(options, NullLogger.Instance);
 await using var app = NpgsqlDataSource.Create(options.ConnectionString);
-await SeedBench.RunAsync(app, options.MigrationsConnectionString!, new BenchPlan(), Console.WriteLine, CancellationToken.None);
+var seeding = Stopwatch.StartNew();
+await SeedBench.RunAsync(app, options.MigrationsConnectionString!, new BenchPlan(), Console.WriteLine, CancellationToken.None,
+    reset: Environment.GetEnvironmentVariable("VVD_BENCH_RESET") == "1");
+Console.WriteLine($"seed-bench: {seeding.Elapsed.TotalSeconds:F0} s (load average {LoadAverage()})");
 
 await using (var conn = new NpgsqlConnection(superDb))
 {
@@ -126,7 +133,48 @@ foreach (var (name, sql, direct, cachedCall) in cases)
     Console.WriteLine(FormattableString.Invariant(
         $"| {name} | {sm:F1} | {sp:F1} | {hm:F1} | {hp:F1} | {hm / sm:F2} | {hp / sp:F2} | {cm:F2} | {cp:F2} |"));
 }
+// What the summary costs a write: one invitation's answer (an RSVP) and one attendance mark in Västra Götaland,
+// each committed in its own transaction — the commit includes the flush that recomputes the invitee's and the
+// webcast's summary rows (ADR 0051). Each write is undone in the next round (not timed).
+{
+    var pick = await app.OpenConnectionAsync();
+    await using var pickTx = await pick.BeginTransactionAsync();
+    await pick.ExecuteAsync("SELECT set_config('app.tenant_id', '14', true)", transaction: pickTx);
+    var targets = (await pick.QueryAsync<Guid>("""
+        SELECT v.id FROM invitations v WHERE v.tenant_id = '14' AND v.status = 'sent'
+          AND NOT EXISTS (SELECT FROM attendance a WHERE a.invitation_id = v.id) ORDER BY v.id LIMIT 40
+        """, transaction: pickTx)).ToArray();
+    await pickTx.CommitAsync();
+    await pick.DisposeAsync();
+
+    async Task Write(string sql, Guid id)
+    {
+        await using var conn = await app.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await conn.ExecuteAsync("SELECT set_config('app.tenant_id', '14', true)", transaction: tx);
+        await conn.ExecuteAsync(sql, new { id }, tx);
+        await tx.CommitAsync();
+    }
+    var rsvp = new List<double>();
+    var mark = new List<double>();
+    foreach (var id in targets)
+    {
+        var sw = Stopwatch.StartNew();
+        await Write("UPDATE invitations SET status = 'accepted', responded_at = now() WHERE id = @id", id);
+        rsvp.Add(sw.Elapsed.TotalMilliseconds);
+        sw.Restart();
+        await Write("INSERT INTO attendance (tenant_id, invitation_id, source, minutes) VALUES ('14', @id, 'manual', 45)", id);
+        mark.Add(sw.Elapsed.TotalMilliseconds);
+        await Write("DELETE FROM attendance WHERE invitation_id = @id AND source = 'manual'", id);
+        await Write("UPDATE invitations SET status = 'sent', responded_at = NULL WHERE id = @id", id);
+    }
+    Console.WriteLine(FormattableString.Invariant(
+        $"writes in county 14 incl. the summary's flush ({targets.Length} each): RSVP median {Percentile(rsvp, 50):F1} ms, p95 {Percentile(rsvp, 95):F1} ms; attendance mark median {Percentile(mark, 50):F1} ms, p95 {Percentile(mark, 95):F1} ms"));
+}
+Console.WriteLine($"finished {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC after {started.Elapsed.TotalMinutes:F1} min, load average {LoadAverage()}");
 return;
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
 static async Task<List<double>> Time(Func<Task> call, int n)
 {

@@ -15,7 +15,9 @@ namespace VagaVaraDigital.Cli;
 /// deterministic from <c>--seed</c>: the same seed gives the same rows, ids included. No real person: names are
 /// "Bench N", e-mail addresses end in <c>.invalid</c>.
 /// Loads with COPY (binary) into temporary tables, then moves each tenant's rows in that tenant's row-level-security
-/// scope (COPY FROM is not allowed into tables with row-level security). Refuses a database that already has invitees.
+/// scope (COPY FROM is not allowed into tables with row-level security). Re-runnable: a second run says the data set
+/// is there (and with which plan) and changes nothing; <c>--reset</c> first deletes a previous bench data set, tenant by
+/// tenant in one transaction, and refuses when the database holds anything but bench data.
 /// </summary>
 public static class SeedBenchCommand
 {
@@ -27,14 +29,16 @@ public static class SeedBenchCommand
         var invitees = new Option<int>("--invitees") { Description = "Antal inbjudningsbara personer", DefaultValueFactory = _ => 60_000 };
         var webcasts = new Option<int>("--webcasts") { Description = "Antal sändningar", DefaultValueFactory = _ => 1_000 };
         var attendance = new Option<int>("--attendance") { Description = "Antal närvarorader", DefaultValueFactory = _ => 1_000_000 };
-        var command = new Command("seed-bench", "Lägg in det syntetiska nationella datasetet för prestandamätning") { seed, invitees, webcasts, attendance };
+        var reset = new Option<bool>("--reset") { Description = "Ta bort ett tidigare benchmarkdataset och lägg in det på nytt" };
+        var command = new Command("seed-bench", "Lägg in det syntetiska nationella datasetet för prestandamätning") { seed, invitees, webcasts, attendance, reset };
         command.SetAction(async (parse, ct) =>
         {
             using var host = CliHost.Build();
             var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
             var options = host.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             var plan = new BenchPlan(parse.GetValue(seed), parse.GetValue(invitees), parse.GetValue(webcasts), parse.GetValue(attendance));
-            var result = await SeedBench.RunAsync(dataSource, options.EffectiveMigrationsConnectionString, plan, Console.WriteLine, ct);
+            var result = await SeedBench.RunAsync(dataSource, options.EffectiveMigrationsConnectionString, plan, Console.WriteLine, ct,
+                reset: parse.GetValue(reset));
             return result ? 0 : 1;
         });
         return command;
@@ -59,19 +63,20 @@ public static class SeedBench
     sealed record Invitee(Guid Id, string Tenant, string? Municipality, int Person);
 
     public static async Task<bool> RunAsync(NpgsqlDataSource dataSource, string ownerConnectionString, BenchPlan plan,
-        Action<string> log, CancellationToken ct)
+        Action<string> log, CancellationToken ct, bool reset = false)
     {
         var clock = Stopwatch.StartNew();
         var rng = new Random(plan.Seed);
         await using var conn = await dataSource.OpenConnectionAsync(ct);
 
-        var existing = await conn.ExecuteScalarAsync<long>(
-            "SELECT count(*) FROM seed_runs WHERE name = @SeedName", new { SeedName = SeedBenchCommand.SeedName });
-        if (existing > 0)
+        var existing = await conn.QuerySingleOrDefaultAsync<string>(
+            "SELECT details::text FROM seed_runs WHERE name = @SeedName", new { SeedName = SeedBenchCommand.SeedName });
+        if (existing is not null && !reset)
         {
-            log("Benchmarkdata finns redan i databasen.");
+            log($"Benchmarkdata finns redan i databasen ({existing}); inget ändrat. Lägg in på nytt med --reset.");
             return true;
         }
+        if (reset && !await ResetAsync(conn, log, ct)) return false;
 
         var municipalities = (await conn.QueryAsync<(string Code, string County)>(
             "SELECT code, county_code FROM municipalities ORDER BY code")).ToArray();
@@ -281,6 +286,39 @@ public static class SeedBench
         }
         log($"Klart på {clock.Elapsed.TotalSeconds:N0} s: {tenants.Length} län, {municipalities.Length} kommuner, {invitees.Count:N0} inbjudningsbara, " +
             $"{webcasts.Count:N0} sändningar, {invitationCount:N0} inbjudningar, {plan.Attendance:N0} närvarorader (frö {plan.Seed}).");
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes a previous bench data set (every tenant's invitees, webcasts, invitations and attendance) in each tenant's
+    /// scope, in one transaction. Refuses (false, nothing changed) when any tenant has an invitee that is not bench data.
+    /// </summary>
+    static async Task<bool> ResetAsync(NpgsqlConnection conn, Action<string> log, CancellationToken ct)
+    {
+        var tenants = (await conn.QueryAsync<string>("SELECT id FROM tenants ORDER BY id")).ToArray();
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        long deleted = 0;
+        foreach (var tenant in tenants)
+        {
+            await conn.ExecuteAsync("SELECT set_config('app.tenant_id', @tenant, true)", new { tenant }, tx);
+            if (await conn.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT FROM invitees WHERE person_key NOT LIKE 'bench-%')", transaction: tx))
+            {
+                log($"Län {tenant} har inbjudna som inte är benchmarkdata: --reset tar inte bort något.");
+                await tx.RollbackAsync(ct);
+                return false;
+            }
+            deleted += await conn.ExecuteAsync("""
+                DELETE FROM attendance;
+                DELETE FROM attendance_imports;
+                DELETE FROM invitations;
+                DELETE FROM webcasts;
+                DELETE FROM invitees;
+                """, transaction: tx, commandTimeout: 600);
+        }
+        await conn.ExecuteAsync("SELECT set_config('app.tenant_id', '', true)", transaction: tx);
+        await conn.ExecuteAsync("DELETE FROM seed_runs WHERE name = @SeedName", new { SeedName = SeedBenchCommand.SeedName }, tx);
+        await tx.CommitAsync(ct);
+        log($"  tog bort det tidigare benchmarkdatasetet ({deleted:N0} rader)");
         return true;
     }
 
