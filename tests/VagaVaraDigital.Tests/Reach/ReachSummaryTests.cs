@@ -59,6 +59,23 @@ public sealed class ReachSummaryTests : ReachTest
         await tx.RollbackAsync();
         Assert.That(maintained, Is.EqualTo(recomputed), $"tenant {tenant}: the maintained summary differs from a recomputation");
         Assert.That(maintained, Is.Not.Empty);
+
+        // The national counters (distinct persons across tenants) equal a rebuild from every tenant's summary.
+        const string Counters = """
+            SELECT coalesce(string_agg(x, E'\n' ORDER BY x), '') FROM (
+              SELECT concat_ws('|', scope, dim, key, persons, invited, answered, accepted, reached) AS x FROM reach_counts
+              WHERE (persons, invited, answered, accepted, reached) <> (0, 0, 0, 0, 0)
+              UNION ALL SELECT concat_ws('|', scope, at, reached) FROM reach_counts_at WHERE reached <> 0
+              UNION ALL SELECT concat_ws('|', person_key, scope, dim, key, invited, answered, accepted, first_reached_at) FROM reach_person_facts) t
+            """;
+        await using var su = await Database.OpenSuperuserAsync();
+        await using var stx = await su.BeginTransactionAsync();
+        var counted = await su.ExecuteScalarAsync<string>(Counters, transaction: stx);
+        await su.ExecuteAsync("SELECT reach_national_rebuild()", transaction: stx);
+        var rebuilt = await su.ExecuteScalarAsync<string>(Counters, transaction: stx);
+        await stx.RollbackAsync();
+        Assert.That(counted, Is.EqualTo(rebuilt), "the maintained national counters differ from a rebuild");
+        Assert.That(counted, Is.Not.Empty);
     }
 
     static StringContent Json(object o) => new(JsonSerializer.Serialize(o), Encoding.UTF8, "application/json");

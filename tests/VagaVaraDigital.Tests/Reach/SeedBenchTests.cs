@@ -61,6 +61,10 @@ public sealed class SeedBenchTests : ApiTest
                 await conn.ExecuteAsync("SELECT set_config('app.tenant_id', @tenant, true); SELECT reach_refresh(@tenant, 0, true);", new { tenant }, tx);
             Assert.That(await conn.ExecuteScalarAsync<string>(Summary, transaction: tx), Is.EqualTo(maintained));
             Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM reach_invitees", transaction: tx), Is.GreaterThan(1_000));
+            const string Counters = "SELECT md5(string_agg(concat_ws('|', scope, dim, key, persons, invited, answered, accepted, reached), ',' ORDER BY scope, dim, key)) FROM reach_counts WHERE persons <> 0";
+            var counted = await conn.ExecuteScalarAsync<string>(Counters, transaction: tx);
+            await conn.ExecuteAsync("SELECT reach_national_rebuild()", transaction: tx);
+            Assert.That(await conn.ExecuteScalarAsync<string>(Counters, transaction: tx), Is.EqualTo(counted), "national counters after the bulk load");
             await tx.RollbackAsync();
         }
     }

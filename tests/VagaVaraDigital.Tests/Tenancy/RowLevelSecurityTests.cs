@@ -16,6 +16,9 @@ public sealed class RowLevelSecurityTests : ApiTest
         "seed_runs", // which one-time seeds have run
         "reach_national_settings", // the national reach target (one row, set by SystemAdmin)
         "reach_national_series", // national counts per night (no tenant's rows); only the reporting role reads/writes it
+        // national reach counters (ADR 0051): counts and pseudonymous person keys across tenants; the application role has no
+        // privilege on them, only the reporting role's SECURITY DEFINER functions (which return counts) read and write them
+        "reach_person_facts", "reach_counts", "reach_counts_at",
         // Identity (docs/decisions/0011): read at sign-in and by the token endpoint before a tenant is known; a
         // user's tenant is a column ("TenantId") the application checks (UsersApi, TenantAccessMiddleware).
         "AspNetUsers", "AspNetUserClaims", "AspNetUserLogins", "AspNetUserTokens",
