@@ -276,6 +276,7 @@ public static class SeedBench
                 plan.Seed, invitees = invitees.Count, webcasts = webcasts.Count, invitations = invitationCount, attendance = plan.Attendance,
             }),
         }, tx);
+        await FlushReachSummaryAsync(conn, tx, log);
         await tx.CommitAsync(ct);
 
         // Fresh statistics for the planner (the owner may ANALYZE its tables).
@@ -317,9 +318,20 @@ public static class SeedBench
         }
         await conn.ExecuteAsync("SELECT set_config('app.tenant_id', '', true)", transaction: tx);
         await conn.ExecuteAsync("DELETE FROM seed_runs WHERE name = @SeedName", new { SeedName = SeedBenchCommand.SeedName }, tx);
+        await FlushReachSummaryAsync(conn, tx, log);
         await tx.CommitAsync(ct);
         log($"  tog bort det tidigare benchmarkdatasetet ({deleted:N0} rader)");
         return true;
+    }
+
+    /// <summary>
+    /// Runs the reach summary's deferred flush (ADR 0051: every tenant's summary and the national counters) now, with a long
+    /// timeout, instead of inside COMMIT (which has the connection's default command timeout).
+    /// </summary>
+    static async Task FlushReachSummaryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Action<string> log)
+    {
+        log("  räckviddssammanställningen …");
+        await conn.ExecuteAsync("SET CONSTRAINTS ALL IMMEDIATE", transaction: tx, commandTimeout: 1800);
     }
 
     static Guid NextGuid(Random rng)
