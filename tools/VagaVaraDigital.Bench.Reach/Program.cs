@@ -11,8 +11,8 @@ using VagaVaraDigital.Api.Identity;
 using VagaVaraDigital.Cli;
 
 // Reach benchmark (issue 8) on the `vvd seed-bench` data set (seed 42): the national report and one county's report,
-//   SQL   — the report's SQL run directly as the application role (ReachReports.NationalSql in a plain transaction;
-//           ReachReports.CountySql in a transaction with set_config('app.tenant_id'), as the unit of work does),
+//   SQL   — the report's SQL run directly as the application role (ReachReports.NationalSql / CountySql after
+//           CALL read_as_tenant(…) in one batch, as the application's read unit sends it),
 //   HTTP  — GET over real HTTP (Kestrel on loopback) through the whole pipeline, with caching off
 //           (Reach:CacheDuration = 0: every request computes the report from the data), and
 //   HTTP cached — the default cache (what users get: recomputed in the background after 30 s, never older than
@@ -72,23 +72,20 @@ var now = DateTimeOffset.UtcNow;
 string[] counties = ["03", "14"];   // Uppsala (8 municipalities, median size), Västra Götaland (49, the largest)
 var slugs = new Dictionary<string, string> { ["03"] = "uppsala", ["14"] = "vastra-gotaland" };
 
+// The baseline is the report's own SQL as the application sends it: one batch with the tenant scope (a read unit).
 async Task SqlNational()
 {
     await using var conn = await app.OpenConnectionAsync();
-    await using var tx = await conn.BeginTransactionAsync();
-    var rows = (await conn.QueryAsync<FigureRow>(ReachReports.NationalSql, new { now }, tx, commandTimeout: 600)).AsList();
+    var rows = (await conn.QueryAsync<FigureRow>("CALL read_as_tenant('');\n" + ReachReports.NationalSql, new { now }, commandTimeout: 600)).AsList();
     if (rows.Count < 300) throw new InvalidOperationException("national figures missing");
-    await tx.CommitAsync();
 }
 
 async Task SqlCounty(string tenant)
 {
     await using var conn = await app.OpenConnectionAsync();
-    await using var tx = await conn.BeginTransactionAsync();
-    await conn.ExecuteAsync("SELECT set_config('app.tenant_id', @tenant, true)", new { tenant }, tx);
-    var rows = (await conn.QueryAsync<FigureRow>(ReachReports.CountySql, new { now, municipality = (string?)null }, tx, commandTimeout: 600)).AsList();
+    var rows = (await conn.QueryAsync<FigureRow>($"CALL read_as_tenant('{tenant}');\n" + ReachReports.CountySql,
+        new { now, municipality = (string?)null }, commandTimeout: 600)).AsList();
     if (rows.Count < 10) throw new InvalidOperationException("county figures missing");
-    await tx.CommitAsync();
 }
 
 async Task Get(HttpClient client, string url, string role, string? tenant)

@@ -34,12 +34,6 @@ public sealed class ReachReports(Db db, TimeProvider clock, ReachReportCache cac
         municipalities_total AS MunicipalitiesTotal, municipalities_covered AS MunicipalitiesCovered
         """;
 
-    /// <summary>
-    /// A report is computed in the background while the previous one is served (<see cref="ReachReportCache"/>); on a
-    /// loaded machine with the benchmark's million attendance rows it can take longer than the default 30 s.
-    /// </summary>
-    const int ComputeTimeoutSeconds = 300;
-
     /// <summary>The SQL the county report runs (also run directly by the benchmark).</summary>
     public const string CountySql = $"SELECT {FigureColumns} FROM reach_county_figures(@now, @municipality)";
 
@@ -61,17 +55,20 @@ public sealed class ReachReports(Db db, TimeProvider clock, ReachReportCache cac
     internal async Task<CountyReachReport> ComputeCountyAsync(string tenantId, string tenantName, string? municipality, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var uow = await db.BeginForTenantAsync(tenantId, ct);
-        var rows = (await uow.Connection.QueryAsync<FigureRow>(new CommandDefinition(CountySql, new { now, municipality }, uow.Transaction,
-            ComputeTimeoutSeconds, cancellationToken: ct))).ToArray();
-        var threshold = await uow.QuerySingleOrDefaultAsync<int?>("SELECT attendance_threshold_minutes FROM tenant_settings", ct: ct);
-        var municipalities = (await uow.QueryAsync<Municipality>(
-            "SELECT code AS Code, name AS Name, county_code AS CountyCode FROM municipalities ORDER BY name", ct: ct)).ToArray();
-        var snapshots = (await uow.QueryAsync<SnapshotRow>("""
+        // One round trip: a read unit sends the tenant scope and the four queries as one batch (one implicit read-only
+        // transaction, so one snapshot).
+        await using var uow = await db.ReadForTenantAsync(tenantId, ct);
+        using var grid = await uow.QueryMultipleAsync($"""
+            {CountySql};
+            SELECT attendance_threshold_minutes FROM tenant_settings;
+            SELECT code AS Code, name AS Name, county_code AS CountyCode FROM municipalities ORDER BY name;
             SELECT snapshot_date AS SnapshotDate, invited AS Invited, answered AS Answered, accepted AS Accepted, reached AS Reached
-            FROM reach_snapshots ORDER BY snapshot_date
-            """, ct: ct)).ToArray();
-        await uow.CommitAsync(ct);
+            FROM reach_snapshots ORDER BY snapshot_date;
+            """, new { now, municipality }, ct);
+        var rows = (await grid.ReadAsync<FigureRow>()).ToArray();
+        var threshold = await grid.ReadSingleOrDefaultAsync<int?>();
+        var municipalities = (await grid.ReadAsync<Municipality>()).ToArray();
+        var snapshots = (await grid.ReadAsync<SnapshotRow>()).ToArray();
 
         var total = rows.Single(r => r.Section == "total");
         var today = ReachCalculations.Today(now);
@@ -126,17 +123,19 @@ public sealed class ReachReports(Db db, TimeProvider clock, ReachReportCache cac
     internal async Task<NationalReachReport> ComputeNationalAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var uow = await db.BeginGlobalAsync(ct);
-        var rows = (await uow.Connection.QueryAsync<FigureRow>(new CommandDefinition(NationalSql, new { now }, uow.Transaction,
-            ComputeTimeoutSeconds, cancellationToken: ct))).ToArray();
-        var tenants = (await uow.QueryAsync<(string Id, string Name)>("SELECT id, name FROM tenants ORDER BY id", ct: ct)).ToArray();
-        var municipalities = (await uow.QueryAsync<Municipality>(
-            "SELECT code AS Code, name AS Name, county_code AS CountyCode FROM municipalities", ct: ct)).ToDictionary(m => m.Code);
-        var snapshots = (await uow.QueryAsync<SnapshotRow>("""
+        // One round trip (see ComputeCountyAsync).
+        await using var uow = await db.ReadGlobalAsync(ct);
+        using var grid = await uow.QueryMultipleAsync($"""
+            {NationalSql};
+            SELECT id AS Id, name AS Name FROM tenants ORDER BY id;
+            SELECT code AS Code, name AS Name, county_code AS CountyCode FROM municipalities;
             SELECT snapshot_date AS SnapshotDate, invited AS Invited, answered AS Answered, accepted AS Accepted, reached AS Reached
-            FROM reach_national_snapshots()
-            """, ct: ct)).ToArray();
-        await uow.CommitAsync(ct);
+            FROM reach_national_snapshots();
+            """, new { now }, ct);
+        var rows = (await grid.ReadAsync<FigureRow>()).ToArray();
+        var tenants = (await grid.ReadAsync<(string Id, string Name)>()).ToArray();
+        var municipalities = (await grid.ReadAsync<Municipality>()).ToDictionary(m => m.Code);
+        var snapshots = (await grid.ReadAsync<SnapshotRow>()).ToArray();
 
         var total = rows.Single(r => r.Section == "total");
         var today = ReachCalculations.Today(now);
