@@ -49,6 +49,7 @@ public sealed class AppServer : WebApplicationFactory<Program>
         builder.UseSetting("AdminApp:Path", SpaRoot);
         builder.UseSetting("Jobs:Server", "false");
         builder.UseSetting("PublicLinks:BaseUrl", BaseUrl);   // links in e-mail lead to this app
+        builder.UseSetting("Identity:OidcAllowHttp", "true");   // /connect/token on the loopback http port
         builder.UseSetting("Reach:CacheDuration", "00:00:00");   // figures right after the action that changed them
         // One instance: an SSO provider edit reaches the catalog at once (Invalidate); the timed re-read is for other
         // instances and, here, would only rebuild the OpenIddict client's options in the middle of other tests.

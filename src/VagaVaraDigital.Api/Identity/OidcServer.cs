@@ -32,7 +32,8 @@ public static class OidcServer
     public static IServiceCollection AddOidcServer(this IServiceCollection services, IConfiguration configuration)
     {
         var issuer = configuration[$"{PlatformIdentityOptions.Section}:Issuer"];
-        var development = string.Equals(configuration["ASPNETCORE_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"], "Development", StringComparison.OrdinalIgnoreCase);
+        var development = string.Equals(configuration["ASPNETCORE_ENVIRONMENT"] ?? configuration["DOTNET_ENVIRONMENT"], "Development", StringComparison.OrdinalIgnoreCase)
+            || configuration.GetValue<bool>($"{PlatformIdentityOptions.Section}:{nameof(PlatformIdentityOptions.OidcAllowHttp)}");
         services.AddSingleton<OidcKeyStore>();
         services.AddSingleton<Microsoft.AspNetCore.Authentication.IClaimsTransformation, ScopeClaims>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ConfigureServerKeys>();

@@ -36,6 +36,12 @@ public sealed class PlatformIdentityOptions
     /// <summary>The OpenID Connect server's issuer. Empty: the request's origin.</summary>
     public string Issuer { get; set; } = "";
 
+    /// <summary>
+    /// The OpenID Connect endpoints answer plain http too (as in Development). Only for a loopback test server (the
+    /// browser tests); behind a real host TLS is required.
+    /// </summary>
+    public bool OidcAllowHttp { get; set; }
+
     /// <summary>How often each instance re-reads the municipal SSO providers (edits on this instance apply at once).</summary>
     public TimeSpan SsoRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 

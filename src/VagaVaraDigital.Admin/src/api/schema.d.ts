@@ -1182,8 +1182,10 @@ export interface components {
             clientId: string;
             displayName: null | string;
             kind: string;
+            clientType: string;
             scopes: string[];
             redirectUris: string[];
+            postLogoutRedirectUris: string[];
         };
         AudienceFilter: {
             municipalities: null | string[];
@@ -1544,6 +1546,8 @@ export interface components {
             kind: null | string;
             scopes: null | string[];
             redirectUris: null | string[];
+            postLogoutRedirectUris?: null | string[];
+            confidential?: null | boolean;
         };
         Notice: {
             controller: string;

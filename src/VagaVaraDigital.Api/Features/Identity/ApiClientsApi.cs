@@ -10,12 +10,17 @@ namespace VagaVaraDigital.Api.Features.Identity;
 /// <summary>
 /// API clients of the OpenID Connect server, registered by SystemAdmin: machine clients (client credentials, a
 /// secret shown once; e.g. Lantmäteriet's statistics system with scope <c>reach.read</c>) and interactive clients
-/// (authorization code + PKCE, public, with their redirect URIs).
+/// (authorization code + PKCE always; public — a native or browser app without a secret — or confidential — a web
+/// application with a secret shown once; redirect and post-logout redirect URIs: https, or http to the loopback
+/// interface for a public native app, RFC 8252 §7.3).
 /// </summary>
 public static class ApiClientsApi
 {
-    public sealed record ApiClient(string ClientId, string? DisplayName, string Kind, string[] Scopes, string[] RedirectUris);
-    public sealed record NewApiClient(string? DisplayName, string? Kind, string[]? Scopes, string[]? RedirectUris);
+    public sealed record ApiClient(string ClientId, string? DisplayName, string Kind, string ClientType, string[] Scopes, string[] RedirectUris,
+        string[] PostLogoutRedirectUris);
+    /// <param name="Confidential">Interactive clients only: true = a web application with a secret; false/absent = public (no secret).</param>
+    public sealed record NewApiClient(string? DisplayName, string? Kind, string[]? Scopes, string[]? RedirectUris,
+        string[]? PostLogoutRedirectUris = null, bool? Confidential = null);
     public sealed record CreatedApiClient(ApiClient Client, string? ClientSecret);
 
     static readonly string[] MachineScopes = [OidcServer.ReachReadScope];
@@ -35,8 +40,10 @@ public static class ApiClientsApi
         var permissions = await apps.GetPermissionsAsync(app, ct);
         return new ApiClient((await apps.GetClientIdAsync(app, ct))!, await apps.GetDisplayNameAsync(app, ct),
             permissions.Contains(Permissions.GrantTypes.ClientCredentials) ? "machine" : "interactive",
+            await apps.GetClientTypeAsync(app, ct) ?? ClientTypes.Public,
             permissions.Where(p => p.StartsWith(Permissions.Prefixes.Scope, StringComparison.Ordinal)).Select(p => p[Permissions.Prefixes.Scope.Length..]).ToArray(),
-            (await apps.GetRedirectUrisAsync(app, ct)).ToArray());
+            (await apps.GetRedirectUrisAsync(app, ct)).ToArray(),
+            (await apps.GetPostLogoutRedirectUrisAsync(app, ct)).ToArray());
     }
 
     static async Task<Ok<ApiClient[]>> List(IOpenIddictApplicationManager apps, CancellationToken ct)
@@ -56,25 +63,39 @@ public static class ApiClientsApi
         var allowed = machine ? MachineScopes : InteractiveScopes;
         var scopes = (input.Scopes ?? []).Distinct().ToArray();
         if (scopes.Length == 0 || scopes.Any(s => !allowed.Contains(s))) errors["scopes"] = [$"Tillåtna behörigheter: {string.Join(", ", allowed)}."];
-        var redirects = (input.RedirectUris ?? []).Distinct().ToArray();
-        if (!machine && (redirects.Length == 0 || redirects.Any(r => !Uri.TryCreate(r, UriKind.Absolute, out var u)
-                || !(u.Scheme == Uri.UriSchemeHttps || (u.Scheme == Uri.UriSchemeHttp && u.IsLoopback)) || u.Fragment.Length > 0)))
-            errors["redirectUris"] = ["Ange minst en https-adress (http bara för localhost), utan #fragment."];
-        if (machine && redirects.Length > 0) errors["redirectUris"] = ["En maskinklient har inga omdirigeringsadresser."];
+        var publicClient = !machine && input.Confidential != true;
+        var redirects = Clean(input.RedirectUris);
+        var postLogout = Clean(input.PostLogoutRedirectUris);
+        if (machine)
+        {
+            if (redirects.Length > 0) errors["redirectUris"] = ["En maskinklient har inga omdirigeringsadresser."];
+            if (postLogout.Length > 0) errors["postLogoutRedirectUris"] = ["En maskinklient har inga adresser efter utloggning."];
+            if (input.Confidential == false) errors["confidential"] = ["En maskinklient är alltid konfidentiell (den har en hemlighet)."];
+        }
+        else
+        {
+            var redirectProblems = redirects.Length == 0 ? ["Ange minst en omdirigeringsadress."] : UriProblems(redirects, publicClient);
+            if (redirectProblems.Length > 0) errors["redirectUris"] = redirectProblems;
+            var postLogoutProblems = UriProblems(postLogout, publicClient);
+            if (postLogoutProblems.Length > 0) errors["postLogoutRedirectUris"] = postLogoutProblems;
+        }
         if (errors.Count > 0) return Problems.Validation(errors);
 
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = $"vvd-{Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant()}",
             DisplayName = input.DisplayName!.Trim(),
-            ClientType = machine ? ClientTypes.Confidential : ClientTypes.Public,
+            ClientType = publicClient ? ClientTypes.Public : ClientTypes.Confidential,
             ConsentType = ConsentTypes.Implicit,
         };
         string? secret = null;
-        if (machine)
+        if (!publicClient)
         {
             secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
             descriptor.ClientSecret = secret;
+        }
+        if (machine)
+        {
             descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
         }
         else
@@ -83,11 +104,42 @@ public static class ApiClientsApi
                 Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code]);
             descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
             foreach (var r in redirects) descriptor.RedirectUris.Add(new Uri(r));
+            foreach (var r in postLogout) descriptor.PostLogoutRedirectUris.Add(new Uri(r));
         }
         descriptor.Permissions.UnionWith(scopes.Where(s => s != Scopes.OpenId).Select(s => Permissions.Prefixes.Scope + s));
         var app = await apps.CreateAsync(descriptor, ct);
         logger.LogInformation("Security event api_client.created {ClientId} by {UserId}", descriptor.ClientId, current.Id);
         return TypedResults.Created($"/api/system/api-clients/{descriptor.ClientId}", new CreatedApiClient(await ViewAsync(apps, app, ct), secret));
+    }
+
+    static string[] Clean(string[]? uris) => (uris ?? []).Select(u => u?.Trim() ?? "").Where(u => u.Length > 0).Distinct().ToArray();
+
+    const int MaxUris = 20;
+
+    /// <summary>A clear Swedish message per address that may not be used; empty when all are fine.</summary>
+    internal static string[] UriProblems(string[] uris, bool publicClient)
+    {
+        var problems = uris.Select(u => UriProblem(u, publicClient)).OfType<string>().ToList();
+        if (uris.Length > MaxUris) problems.Add($"Ange högst {MaxUris} adresser.");
+        return [.. problems];
+    }
+
+    static string? UriProblem(string uri, bool publicClient)
+    {
+        if (uri.Length > 2000) return $"”{uri[..40]}…” är för lång (högst 2 000 tecken).";
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var u) || (u.IsFile && !uri.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            || (u.Host.Length == 0 && u.Scheme is "http" or "https"))
+            return $"”{uri}” är ingen fullständig adress. Skriv hela adressen, till exempel https://verktyg.example.se/callback.";
+        if (u.Scheme == Uri.UriSchemeHttp)
+        {
+            if (!u.IsLoopback) return $"”{uri}” använder http. Använd https — http är bara tillåtet till den egna datorn (127.0.0.1, [::1] eller localhost) för en inbyggd app.";
+            if (!publicClient) return $"”{uri}” använder http till den egna datorn. Det är bara tillåtet för en publik klient (inbyggd app); en konfidentiell klient behöver https.";
+        }
+        else if (u.Scheme != Uri.UriSchemeHttps)
+            return $"”{uri}” använder ”{u.Scheme}:”. Bara https är tillåtet (och http till den egna datorn för en inbyggd app).";
+        if (u.Fragment.Length > 0 || uri.Contains('#')) return $"”{uri}” får inte innehålla ett #fragment.";
+        if (u.UserInfo.Length > 0) return $"”{uri}” får inte innehålla användarnamn eller lösenord.";
+        return null;
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(string clientId, IOpenIddictApplicationManager apps,

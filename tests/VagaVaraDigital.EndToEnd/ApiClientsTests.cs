@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace VagaVaraDigital.EndToEnd;
+
+/// <summary>
+/// System → API clients (SystemAdmin): a machine client whose shown secret really fetches a token at the shown
+/// token address and opens the national reach API, and interactive clients (public and confidential) whose
+/// redirect addresses are checked with clear Swedish messages before anything is registered.
+/// </summary>
+[TestFixture]
+public sealed class ApiClientsTests : BrowserTest
+{
+    [Test]
+    public async Task System_admin_registers_a_machine_client_whose_secret_opens_the_national_reach_API()
+    {
+        var page = await PageAsAsync("SystemAdmin");
+        await GoAsync(page, "/system/api-klienter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("API-klienter");
+        await Expect(page.GetByLabel("Maskinklient (klientuppgifter)")).ToBeCheckedAsync();
+        await page.Locator("#displayName").FillAsync("Lantmäteriets statistik");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Registrera" }).ClickAsync();
+        var created = page.GetByRole(AriaRole.Region, new() { Name = "Lantmäteriets statistik är registrerad" });
+        await Expect(created).ToContainTextAsync("Den visas bara den här gången");
+        var codes = created.Locator("dd code");
+        var clientId = (await codes.Nth(0).TextContentAsync())!;
+        var secret = (await created.Locator("code.secret").TextContentAsync())!;
+        var tokenUrl = (await codes.Nth(2).TextContentAsync())!;
+        Assert.That(tokenUrl, Is.EqualTo($"{BaseUrl}/connect/token"));
+        await AssertAccessibleAsync(page, "api-clients-machine-created");
+
+        // What the screen promises: these three values are all a statistics system needs (plain HTTP, no browser).
+        using var http = new HttpClient();
+        using var tokenResponse = await http.PostAsync(tokenUrl, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret, ["scope"] = "reach.read",
+        }));
+        var tokenBody = await tokenResponse.Content.ReadAsStringAsync();
+        Assert.That(tokenResponse.StatusCode, Is.EqualTo(HttpStatusCode.OK), tokenBody);
+        var accessToken = JsonDocument.Parse(tokenBody).RootElement.GetProperty("access_token").GetString();
+
+        using var withoutToken = await http.GetAsync($"{BaseUrl}/api/national/reach");
+        Assert.That(withoutToken.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{BaseUrl}/api/national/reach");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        using var reach = await http.SendAsync(request);
+        var reachBody = await reach.Content.ReadAsStringAsync();
+        Assert.That(reach.StatusCode, Is.EqualTo(HttpStatusCode.OK), reachBody);
+        Assert.That(JsonDocument.Parse(reachBody).RootElement.ValueKind, Is.EqualTo(JsonValueKind.Object));
+
+        // Revoked: the same secret gets no new token.
+        var row = page.Locator("tbody tr", new() { HasText = "Lantmäteriets statistik" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Återkalla Lantmäteriets statistik" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Ja, återkalla" }).ClickAsync();
+        await Expect(page.GetByText("Inga API-klienter är registrerade.")).ToBeVisibleAsync();
+        using var afterRevoke = await http.PostAsync(tokenUrl, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret, ["scope"] = "reach.read",
+        }));
+        Assert.That(afterRevoke.IsSuccessStatusCode, Is.False);
+    }
+
+    [Test]
+    public async Task System_admin_registers_public_and_confidential_interactive_clients_with_checked_addresses()
+    {
+        var page = await PageAsAsync("SystemAdmin");
+        await GoAsync(page, "/system/api-klienter");
+        await page.GetByLabel("Interaktiv (kod + PKCE)").CheckAsync();
+        await Expect(page.GetByLabel("Publik klient (ingen hemlighet)")).ToBeCheckedAsync();
+        await page.Locator("#displayName").FillAsync("Rapportverktyg");
+        var redirects = page.GetByLabel("Omdirigeringsadresser");
+        await redirects.FillAsync("http://verktyg.example/callback\ncom.example.app:/callback");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Registrera" }).ClickAsync();
+        var summary = page.Locator(".error-summary");
+        await Expect(summary).ToContainTextAsync("”http://verktyg.example/callback” använder http. Använd https");
+        await Expect(summary).ToContainTextAsync("”com.example.app:/callback” använder ”com.example.app:”. Bara https är tillåtet");
+        await Expect(redirects).ToHaveAttributeAsync("aria-invalid", "true");
+        await AssertAccessibleAsync(page, "api-clients-interactive-invalid");
+
+        // A native app may come back to its own computer over http; the addresses after sign-out follow the same rules.
+        await redirects.FillAsync("http://127.0.0.1:8765/callback\nhttps://verktyg.example/callback");
+        await page.GetByLabel("Adresser efter utloggning").FillAsync("https://verktyg.example/utloggad");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Registrera" }).ClickAsync();
+        var created = page.GetByRole(AriaRole.Region, new() { Name = "Rapportverktyg är registrerad" });
+        await Expect(created).ToContainTextAsync($"{BaseUrl}/connect/authorize");
+        await Expect(created).ToContainTextAsync("Krävs (S256)");
+        await Expect(created.Locator("code.secret")).ToHaveCountAsync(0);
+        var row = page.Locator("tbody tr", new() { HasText = "Rapportverktyg" });
+        await Expect(row).ToContainTextAsync("Publik klient (ingen hemlighet)");
+        await Expect(row).ToContainTextAsync("http://127.0.0.1:8765/callback");
+        await Expect(row).ToContainTextAsync("Efter utloggning: https://verktyg.example/utloggad");
+        await AssertAccessibleAsync(page, "api-clients-public-created");
+
+        // A confidential web application needs https everywhere, and gets a secret shown once.
+        await page.GetByLabel("Interaktiv (kod + PKCE)").CheckAsync();
+        await page.GetByLabel("Konfidentiell klient (med hemlighet)").CheckAsync();
+        await page.Locator("#displayName").FillAsync("Webbrapporter");
+        await redirects.FillAsync("http://127.0.0.1:8765/callback");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Registrera" }).ClickAsync();
+        await Expect(summary).ToContainTextAsync("Det är bara tillåtet för en publik klient (inbyggd app); en konfidentiell klient behöver https.");
+        await redirects.FillAsync("https://rapporter.example/callback");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Registrera" }).ClickAsync();
+        created = page.GetByRole(AriaRole.Region, new() { Name = "Webbrapporter är registrerad" });
+        await Expect(created.Locator("code.secret")).ToHaveCountAsync(1);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Webbrapporter är registrerad" })).ToBeFocusedAsync();
+        await Expect(page.Locator("tbody tr", new() { HasText = "Webbrapporter" })).ToContainTextAsync("Konfidentiell klient (med hemlighet)");
+        await AssertAccessibleAsync(page, "api-clients-confidential-created");
+    }
+}
