@@ -34,7 +34,8 @@ public abstract class BrowserTest
     }
 
     /// <summary>A page signed in as the test identity (null = anonymous), at the given viewport width.</summary>
-    protected async Task<IPage> PageAsAsync(string? role = null, string? tenantId = null, string? municipality = null, int width = 1280, int height = 900)
+    protected async Task<IPage> PageAsAsync(string? role = null, string? tenantId = null, string? municipality = null, int width = 1280, int height = 900,
+        float deviceScaleFactor = 1)
     {
         var options = new BrowserNewContextOptions
         {
@@ -42,6 +43,7 @@ public abstract class BrowserTest
             TimezoneId = "Europe/Stockholm",
             ViewportSize = new ViewportSize { Width = width, Height = height },
             AcceptDownloads = true,
+            DeviceScaleFactor = deviceScaleFactor,
         };
         if (role is not null)
             options.ExtraHTTPHeaders = new Dictionary<string, string> { ["Authorization"] = AppServer.Identity(role, tenantId, municipality) };
