@@ -7,6 +7,7 @@ import './styles/app.css';
 import { base } from './runtime';
 import { ApiError } from './api/client';
 import { routes } from './routes';
+import { bootstrapLanguage } from './userLanguage';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -20,10 +21,11 @@ const queryClient = new QueryClient({
 
 const router = createBrowserRouter(routes, { basename: base || '/' });
 
-createRoot(document.getElementById('root')!).render(
+// The session and the account's language first (index.html shows a neutral, wordless loading state meanwhile).
+void bootstrapLanguage(queryClient).then(() => createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />
     </QueryClientProvider>
   </StrictMode>,
-);
+));

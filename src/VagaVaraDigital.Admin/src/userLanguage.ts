@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import i18n from './i18n';
 import { rememberLanguage, setLanguage, type Language } from './i18n';
-import { api, unwrap } from './api/client';
+import { api, setAntiforgeryToken, unwrap } from './api/client';
 import { useSession } from './session';
 
 const key = (userId: string | undefined) => ['me', 'preferences', userId ?? ''];
@@ -33,6 +33,31 @@ export function useUserLanguage() {
       void i18n.changeLanguage(lang);
     }
   }, [prefs.data]);
+}
+
+/**
+ * Before the first render (main.tsx): who is signed in, and — for a person — the account's language, applied
+ * before anything localised is painted, so a reload never flashes the browser's remembered language first.
+ * Both answers are put in the query cache (useSession and useUserLanguage then need no request). Whatever fails
+ * here only means the screen renders as before and asks again.
+ */
+export async function bootstrapLanguage(client: QueryClient): Promise<void> {
+  try {
+    const session = await unwrap(api.GET('/api/auth/session'));
+    setAntiforgeryToken(session.antiforgeryToken);
+    client.setQueryData(['session'], session);
+    const user = session.authenticated ? session.user : null;
+    if (!user) return;
+    const prefs = await unwrap(api.GET('/api/me/preferences'));
+    client.setQueryData(key(user.id), prefs);
+    const lang = languageToApply(prefs.language, i18n.language);
+    if (lang) {
+      rememberLanguage(lang);
+      await i18n.changeLanguage(lang);
+    }
+  } catch {
+    /* rendered with the browser's choice; the hooks retry */
+  }
 }
 
 /** Switches the language here and, when someone is signed in, on their account too. */
