@@ -51,9 +51,9 @@ public sealed class AppServer : WebApplicationFactory<Program>
         builder.UseSetting("PublicLinks:BaseUrl", BaseUrl);   // links in e-mail lead to this app
         builder.UseSetting("Identity:OidcAllowHttp", "true");   // /connect/token on the loopback http port
         builder.UseSetting("Reach:CacheDuration", "00:00:00");   // figures right after the action that changed them
-        // One instance: an SSO provider edit reaches the catalog at once (Invalidate); the timed re-read is for other
-        // instances and, here, would only rebuild the OpenIddict client's options in the middle of other tests.
-        builder.UseSetting("Identity:SsoRefreshInterval", "1.00:00:00");
+        // A short refresh on purpose: the database reset between tests removes providers behind the catalog's back,
+        // so the OpenIddict client's options are rebuilt in the middle of other tests — which must go on unharmed.
+        builder.UseSetting("Identity:SsoRefreshInterval", "00:00:05");
         builder.ConfigureLogging(l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("VVD_TEST_LOG") is null ? LogLevel.Warning : LogLevel.Information));
         builder.ConfigureServices(services =>
         {

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Web;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
 using VagaVaraDigital.Tests.Infrastructure;
 
 namespace VagaVaraDigital.Tests.Identity;
@@ -135,6 +136,36 @@ public sealed class MunicipalSsoTests : ApiTest
         var actions = (await conn.QueryAsync<string>("SELECT action FROM audit_log WHERE tenant_id = '03' ORDER BY id")).ToArray();
         Assert.That(actions, Does.Contain("user.provisioned"));
         Assert.That(actions.Count(a => a == "user.signed_in"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_provider_removed_on_another_instance_is_dropped_at_the_next_refresh_while_requests_keep_being_answered()
+    {
+        var providerId = await ConfigureKnivstaAsync();
+        var browser = new Browser(App);
+        await browser.SessionAsync();
+        using (var before = await browser.PostAsync("/api/auth/discover", new { email = "anna@knivsta.se" }))
+            Assert.That((await JsonAsync(before)).GetProperty("method").GetString(), Is.EqualTo("sso"));
+
+        // Another instance deletes the provider: only the database knows.
+        await using (var conn = await Database.OpenSuperuserAsync())
+            await conn.ExecuteAsync("DELETE FROM sso_providers WHERE id = @id", new { id = Guid.Parse(providerId) });
+
+        // The periodic refresh (what SsoCatalogRefresher does) rebuilds the OpenIddict client's options, which every
+        // request reads; requests during the reload must all be answered (this once hung the browser tests).
+        var catalog = App.Services.GetRequiredService<VagaVaraDigital.Api.Identity.Sso.SsoCatalog>();
+        var clients = Enumerable.Range(0, 16).Select(_ => App.ClientAs(null)).ToArray();
+        var requests = clients.Select(async c => { using var r = await c.GetAsync("/api/auth/session"); return r.StatusCode; }).ToList();
+        var reload = catalog.ReloadAsync();
+        var statuses = await Task.WhenAll(requests).WaitAsync(TimeSpan.FromMinutes(2));
+        await reload.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.That(statuses, Has.All.EqualTo(HttpStatusCode.OK));
+
+        Assert.That(catalog.Current.Select(p => p.Id), Does.Not.Contain(Guid.Parse(providerId)));
+        using (var after = await browser.PostAsync("/api/auth/discover", new { email = "anna@knivsta.se" }))
+            Assert.That((await JsonAsync(after)).GetProperty("method").GetString(), Is.EqualTo("password"));
+        using var start = await browser.Client.GetAsync($"/api/auth/sso/{providerId}/start");
+        Assert.That(start.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     [Test]

@@ -111,7 +111,7 @@ public static class SsoProvidersApi
         await audit.RecordAsync(uow, "sso.provider_created", $"sso:{id}", new { issuer = input.Issuer!.Trim(), domains = input.Domains!.Select(d => d.Domain) }, ct);
         var view = (await LoadAsync(uow, id, accounts, ct)).Single();
         await uow.CommitAsync(ct);
-        catalog.Invalidate();
+        await catalog.ReloadAsync(ct);
         return TypedResults.Created($"/api/tenant/sso-providers/{id}", view);
     }
 
@@ -138,7 +138,7 @@ public static class SsoProvidersApi
             new { issuer = input.Issuer!.Trim(), secretChanged = !string.IsNullOrEmpty(input.ClientSecret), domains = input.Domains!.Select(d => d.Domain) }, ct);
         var view = (await LoadAsync(uow, id, accounts, ct)).Single();
         await uow.CommitAsync(ct);
-        catalog.Invalidate();
+        await catalog.ReloadAsync(ct);
         return TypedResults.Ok(view);
     }
 
@@ -148,7 +148,7 @@ public static class SsoProvidersApi
         if (await uow.ExecuteAsync("DELETE FROM sso_providers WHERE id = @id", new { id }, ct) == 0) return Problems.NotFound("Inloggningstjänsten finns inte");
         await audit.RecordAsync(uow, "sso.provider_deleted", $"sso:{id}", null, ct);
         await uow.CommitAsync(ct);
-        catalog.Invalidate();
+        await catalog.ReloadAsync(ct);
         return TypedResults.NoContent();
     }
 

@@ -4,6 +4,7 @@ namespace VagaVaraDigital.Api.Features.Identity;
 
 public static class SsoServices
 {
-    /// <summary>The municipal SSO providers' catalog (and, through it, the OpenIddict client's registrations).</summary>
-    public static IServiceCollection AddSso(this IServiceCollection services) => services.AddSingleton<SsoCatalog>();
+    /// <summary>The municipal SSO providers' catalog (and, through it, the OpenIddict client's registrations), kept fresh in the background.</summary>
+    public static IServiceCollection AddSso(this IServiceCollection services) =>
+        services.AddSingleton<SsoCatalog>().AddHostedService<SsoCatalogRefresher>();
 }

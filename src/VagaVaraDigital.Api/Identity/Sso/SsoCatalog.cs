@@ -18,38 +18,57 @@ public sealed record SsoProvider(Guid Id, string TenantId, string DisplayName, s
 
 /// <summary>
 /// Every tenant's enabled SSO providers, read from the tenant-owned tables one tenant scope at a time (row-level
-/// security stays on), cached, and reloaded when a CountyAdmin edits them (<see cref="Invalidate"/>, at once on
-/// this instance) or every <see cref="PlatformIdentityOptions.SsoRefreshInterval"/> (other instances). Its
-/// change token drives the OpenIddict client's registrations (docs/decisions/0013).
+/// security stays on) and kept as an immutable snapshot. Reloaded right after a CountyAdmin's edit on this
+/// instance (<see cref="ReloadAsync"/>), and by <see cref="SsoCatalogRefresher"/> at start-up and every
+/// <see cref="PlatformIdentityOptions.SsoRefreshInterval"/> (edits made on other instances). Its change token
+/// drives the OpenIddict client's registrations (docs/decisions/0013), whose configuration only reads the
+/// snapshot (<see cref="Current"/>): no database call and no blocking inside the options system, so a reload
+/// can never wait on a thread that waits on the reload.
 /// </summary>
 public sealed class SsoCatalog(NpgsqlDataSource dataSource, TenantStore tenants, IOptions<PlatformIdentityOptions> options, TimeProvider time)
 {
+    sealed record Snapshot(IReadOnlyList<SsoProvider> Providers, DateTimeOffset LoadedAt);
+
     readonly Lock _lock = new();
-    IReadOnlyList<SsoProvider>? _providers;
-    DateTimeOffset _loadedAt;
+    readonly SemaphoreSlim _reloading = new(1, 1); // one load at a time, so a load begun before an edit cannot land after it
+    volatile Snapshot? _snapshot;
     CancellationTokenSource _changed = new();
 
+    /// <summary>The providers as last loaded (none before the first load). Never touches the database.</summary>
+    public IReadOnlyList<SsoProvider> Current => _snapshot?.Providers ?? [];
+
+    /// <summary>The providers, reloaded first when the snapshot is missing or older than the refresh interval.</summary>
     public async Task<IReadOnlyList<SsoProvider>> AllAsync(CancellationToken ct = default)
     {
-        lock (_lock)
-        {
-            if (_providers is not null && time.GetUtcNow() - _loadedAt < options.Value.SsoRefreshInterval) return _providers;
-        }
-        var loaded = await LoadAsync(ct);
+        var snapshot = _snapshot;
+        if (snapshot is not null && time.GetUtcNow() - snapshot.LoadedAt < options.Value.SsoRefreshInterval) return snapshot.Providers;
+        return await ReloadAsync(ct);
+    }
+
+    /// <summary>Loads the providers now; when they differ from the snapshot, the change token fires (after an edit, at start-up).</summary>
+    public async Task<IReadOnlyList<SsoProvider>> ReloadAsync(CancellationToken ct = default)
+    {
+        IReadOnlyList<SsoProvider> loaded;
         CancellationTokenSource? changed = null;
-        lock (_lock)
+        await _reloading.WaitAsync(ct);
+        try
         {
-            if (_providers is not null && !Same(_providers, loaded)) changed = SwapChangeSource();
-            _providers = loaded;
-            _loadedAt = time.GetUtcNow();
+            loaded = await LoadAsync(ct);
+            lock (_lock)
+            {
+                var previous = _snapshot?.Providers;
+                if (previous is null || !Same(previous, loaded)) changed = SwapChangeSource();
+                _snapshot = new Snapshot(loaded, time.GetUtcNow());
+            }
         }
-        // Outside the lock: cancelling runs the options monitor's reload, which reads this catalog again.
+        finally
+        {
+            _reloading.Release();
+        }
+        // Outside the lock: cancelling runs the options monitor's reload, which reads Current.
         changed?.Cancel();
         return loaded;
     }
-
-    /// <summary>Synchronous read for options configuration (runs once per reload).</summary>
-    public IReadOnlyList<SsoProvider> All() => AllAsync().GetAwaiter().GetResult();
 
     public async Task<SsoProvider?> FindAsync(Guid id, CancellationToken ct = default) => (await AllAsync(ct)).FirstOrDefault(p => p.Id == id);
 
@@ -69,26 +88,10 @@ public sealed class SsoCatalog(NpgsqlDataSource dataSource, TenantStore tenants,
         return at <= 0 || at == email!.Trim().Length - 1 ? null : email.Trim()[(at + 1)..].ToLowerInvariant();
     }
 
-    /// <summary>Call after an edit: the next read reloads and the OpenIddict client options follow.</summary>
-    public void Invalidate()
-    {
-        CancellationTokenSource old;
-        lock (_lock)
-        {
-            _providers = null;
-            old = SwapChangeSource();
-        }
-        old.Cancel();
-    }
-
-    /// <summary>Fires on an edit here, and after the refresh interval (edits made on other instances).</summary>
+    /// <summary>Fires when a reload finds the providers changed.</summary>
     public IChangeToken ChangeToken()
     {
-        lock (_lock)
-        {
-            return new CompositeChangeToken([new CancellationChangeToken(_changed.Token),
-                new CancellationChangeToken(new CancellationTokenSource(options.Value.SsoRefreshInterval).Token)]);
-        }
+        lock (_lock) return new CancellationChangeToken(_changed.Token);
     }
 
     CancellationTokenSource SwapChangeSource()
@@ -121,5 +124,25 @@ public sealed class SsoCatalog(NpgsqlDataSource dataSource, TenantStore tenants,
                 domains.Where(d => d.ProviderId == p.Id).ToDictionary(d => d.Domain, d => d.Municipality))));
         }
         return result;
+    }
+}
+
+/// <summary>Loads the SSO catalog at start-up and then every refresh interval (edits made on other instances).</summary>
+public sealed class SsoCatalogRefresher(SsoCatalog catalog, IOptions<PlatformIdentityOptions> options, ILogger<SsoCatalogRefresher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SsoRefreshInterval);
+        do
+        {
+            try
+            {
+                await catalog.ReloadAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Municipal SSO providers could not be loaded; retrying at the next refresh");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

@@ -19,16 +19,8 @@ public sealed class SsoClientRegistrations(SsoCatalog catalog, IDataProtectionPr
 
     public void Configure(OpenIddictClientOptions options)
     {
-        IReadOnlyList<SsoProvider> providers;
-        try
-        {
-            providers = catalog.All();
-        }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException)
-        {
-            logger.LogError(e, "Municipal SSO providers could not be loaded; retrying at the next refresh");
-            return;
-        }
+        // Only the snapshot: options configuration must not call the database or block (SsoCatalog).
+        var providers = catalog.Current;
         var protector = dataProtection.CreateProtector(SecretPurpose);
         foreach (var provider in providers)
         {
