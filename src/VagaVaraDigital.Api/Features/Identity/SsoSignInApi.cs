@@ -41,13 +41,16 @@ public static class SsoSignInApi
     static async Task<IResult> Callback(string registrationId, HttpContext http, SsoCatalog catalog, UserManager<PlatformUser> users,
         SignInManager<PlatformUser> signIn, Accounts accounts, TenantStore tenants, ILogger<SsoProvider> logger, CancellationToken ct)
     {
-        var result = await http.AuthenticateAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
+        // An address no provider owns is not a redirection endpoint: OpenIddict would throw, so answer before asking it.
         var provider = await catalog.FindByRegistrationIdAsync(registrationId, ct);
-        if (!result.Succeeded || result.Principal is null || provider is null)
+        if (provider is null)
+            return Problems.Result(StatusCodes.Status400BadRequest, "sso_failed", "Inloggningen kunde inte slutföras", "Börja om från inloggningssidan.");
+        var result = await http.AuthenticateAsync(OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
+        if (!result.Succeeded || result.Principal is null)
         {
             // Tampered or replayed state, a response from another issuer, an error from the provider.
             logger.LogWarning(result.Failure, "SSO callback refused for registration {RegistrationId}", registrationId);
-            if (provider is not null) await accounts.AuditAsync(null, "user.sso_refused", new { provider = provider.Id, reason = "invalid_response" }, ct, provider.TenantId);
+            await accounts.AuditAsync(null, "user.sso_refused", new { provider = provider.Id, reason = "invalid_response" }, ct, provider.TenantId);
             return Problems.Result(StatusCodes.Status400BadRequest, "sso_failed", "Inloggningen kunde inte slutföras",
                 "Svaret från inloggningstjänsten var ogiltigt eller för gammalt. Börja om från inloggningssidan.");
         }
