@@ -97,24 +97,6 @@ public sealed class AccountTests : ApiTest
     }
 
     [Test]
-    public async Task SystemAdmin_invites_a_NationalViewer_and_gets_the_link_to_hand_over()
-    {
-        using var invite = await App.ClientAs("SystemAdmin").PostAsJsonAsync("/api/system/users",
-            new { email = "lm@lantmateriet.se", role = "NationalViewer", displayName = "Lantmäteriet" });
-        Assert.That(invite.StatusCode, Is.EqualTo(HttpStatusCode.Created), await invite.Content.ReadAsStringAsync());
-        var json = await JsonAsync(invite);
-        Assert.That(json.GetProperty("emailed").GetBoolean(), Is.False, "the e-mail outbox is per tenant");
-        var query = HttpUtility.ParseQueryString(new Uri(json.GetProperty("activationLink").GetString()!).Query);
-
-        var browser = new Browser(App);
-        await browser.SessionAsync();
-        using var accept = await browser.PostAsync("/api/auth/invitations/accept",
-            new { userId = query["anvandare"], token = query["kod"], password = "statistik över hela landet" });
-        Assert.That(accept.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await accept.Content.ReadAsStringAsync());
-        Assert.That(await browser.SignInAsync("lm@lantmateriet.se", "statistik över hela landet"), Is.EqualTo("mfa_enrolment_required"));
-    }
-
-    [Test]
     public async Task Password_reset_by_email_replaces_the_password_and_says_nothing_about_unknown_addresses()
     {
         await TestUsers.CreateAsync(App, "glomsk@lansstyrelsen.se", Roles.CountyEditor, "03");

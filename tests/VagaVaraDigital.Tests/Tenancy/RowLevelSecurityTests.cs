@@ -27,6 +27,7 @@ public sealed class RowLevelSecurityTests : ApiTest
         "auth_sessions", // the session cookie is read before the tenant is resolved
         "oidc_keys", // one issuer for the platform
         "user_preferences", // a person's own settings (language), read after sign-in by user id, like the accounts (migration 0600)
+        "platform_email_outbox", // mail to accounts without a tenant (SystemAdmin, NationalViewer): no tenant to scope by (ADR 0015)
     ];
 
     static async Task<string[]> TablesAsync(NpgsqlConnection conn, bool tenantOwned) => (await conn.QueryAsync<string>("""

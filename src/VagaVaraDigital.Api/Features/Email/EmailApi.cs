@@ -26,6 +26,7 @@ public static class EmailApi
         services.AddSingleton<MessageComposer>();
         services.AddSingleton(EmailTransports.Create);
         services.AddHostedService<OutboxSender>();
+        services.AddHostedService<PlatformOutboxSender>();   // mail to accounts without a tenant (docs/decisions/0015)
         return services;
     }
 

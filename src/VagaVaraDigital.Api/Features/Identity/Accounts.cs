@@ -9,7 +9,8 @@ using VagaVaraDigital.Api.Identity.Store;
 namespace VagaVaraDigital.Api.Features.Identity;
 
 /// <summary>
-/// What the account endpoints share: invitation and reset links (sent through the e-mail outbox), and the
+/// What the account endpoints share: invitation and reset links (sent through the e-mail outbox — the tenant's, or the
+/// platform outbox for accounts without a tenant), and the
 /// security audit of sign-ins, refusals and user changes (in the user's tenant; cross-tenant accounts have no
 /// tenant audit log and are logged as security events with ids only).
 /// </summary>
@@ -41,15 +42,23 @@ public sealed class Accounts(UserManager<PlatformUser> users, Db db, AuditLog au
     }
 
     /// <summary>
-    /// Queues the e-mail in the user's tenant. Returns false for an account without a tenant (SystemAdmin,
-    /// NationalViewer): the outbox is per tenant, so the caller hands the link over another way.
+    /// Queues the e-mail: in the user's tenant outbox, or — for an account without a tenant (SystemAdmin,
+    /// NationalViewer) — in the platform outbox (docs/decisions/0015). One message per kind and security stamp.
     /// </summary>
     public async Task<bool> EnqueueAsync(PlatformUser user, string kind, string link, CancellationToken ct)
     {
-        if (user.TenantId is null || user.Email is null) return false;
+        if (user.Email is null) return false;
+        var key = $"user:{user.Id}:{kind}:{user.SecurityStamp}";
+        var payload = new { link, role = user.Role, displayName = user.DisplayName };
+        if (user.TenantId is null)
+        {
+            await using var global = await db.BeginGlobalAsync(ct);
+            await PlatformOutbox.EnqueueAsync(global, new PlatformMessage(kind, key, user.Email, user.Id, payload), ct);
+            await global.CommitAsync(ct);
+            return true;
+        }
         await using var uow = await db.BeginForTenantAsync(user.TenantId, ct);
-        await Outbox.EnqueueAsync(uow, new OutboxMessage(kind, $"user:{user.Id}:{kind}:{user.SecurityStamp}", user.Email,
-            UserId: user.Id, Payload: new { link, role = user.Role, displayName = user.DisplayName }), ct);
+        await Outbox.EnqueueAsync(uow, new OutboxMessage(kind, key, user.Email, UserId: user.Id, Payload: payload), ct);
         await uow.CommitAsync(ct);
         return true;
     }

@@ -91,7 +91,8 @@ public static class UsersApi
         var link = await accounts.InvitationLinkAsync(user);
         var emailed = await accounts.EnqueueAsync(user, "user_invitation", link, ct);
         await accounts.AuditAsync(user, "user.invited", new { role = user.Role, emailed }, ct);
-        // Accounts without a tenant cannot use the per-tenant outbox: the SystemAdmin hands the link over.
+        // The link goes by e-mail only (tenant outbox, or the platform outbox for accounts without a tenant); the
+        // response keeps "activationLink" for the case an account has no address to send to.
         return TypedResults.Created($"/api/system/users/{user.Id}", new Invited(View(user), emailed, emailed ? null : link));
     }
 
