@@ -15,6 +15,7 @@ public static class VvdProgram
         root.Subcommands.Add(SeedDemoCommand.Create());
         root.Subcommands.Add(CreateUserCommand.Create());
         root.Subcommands.Add(SeedBenchCommand.Create());
+        root.Subcommands.Add(OidcKeysCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

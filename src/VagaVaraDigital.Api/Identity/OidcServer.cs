@@ -38,8 +38,12 @@ public static class OidcServer
         services.AddSingleton<Microsoft.AspNetCore.Authentication.IClaimsTransformation, ScopeClaims>();
         services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ConfigureServerKeys>();
         services.AddSingleton<IConfigureOptions<OpenIddictClientOptions>, ConfigureClientKeys>();
-        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => new RetryKeysChangeTokenSource<OpenIddictServerOptions>(sp.GetRequiredService<OidcKeyStore>()));
-        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictClientOptions>>(sp => new RetryKeysChangeTokenSource<OpenIddictClientOptions>(sp.GetRequiredService<OidcKeyStore>()));
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => new KeysChangeTokenSource<OpenIddictServerOptions>(sp.GetRequiredService<OidcKeyStore>()));
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictClientOptions>>(sp => new KeysChangeTokenSource<OpenIddictClientOptions>(sp.GetRequiredService<OidcKeyStore>()));
+        // Bearer validation copies the server's keys when its options are built: rebuilt with them.
+        // It is rebuilt after the server's options (an options monitor rebuilds at once when its token fires).
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddict.Validation.OpenIddictValidationOptions>>(sp =>
+            new KeysChangeTokenSource<OpenIddict.Validation.OpenIddictValidationOptions>(sp.GetRequiredService<OidcKeyStore>(), afterServer: true));
 
         services.AddOpenIddict()
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<IdentityDb>())
@@ -120,75 +124,193 @@ sealed class ScopeClaims : Microsoft.AspNetCore.Authentication.IClaimsTransforma
     }
 }
 
-/// <summary>While the keys could not be read (database not migrated yet), options are rebuilt every few seconds.</summary>
-sealed class RetryKeysChangeTokenSource<T>(OidcKeyStore keys) : IOptionsChangeTokenSource<T>
+/// <summary>
+/// Options that hold the keys are rebuilt when the key store's set changes (rotation, activation, retirement), and
+/// every few seconds while the keys could not be read (database not migrated yet).
+/// </summary>
+sealed class KeysChangeTokenSource<T>(OidcKeyStore keys, bool afterServer = false) : IOptionsChangeTokenSource<T>
 {
     public string? Name => Options.DefaultName;
 
-    public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => keys.Degraded
-        ? new Microsoft.Extensions.Primitives.CancellationChangeToken(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token)
-        : Microsoft.Extensions.FileProviders.NullChangeToken.Singleton;
+    public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken() => keys.GetChangeToken(afterServer);
 }
 
 /// <summary>
 /// The RSA keys of the OpenID Connect server and client, persisted in <c>oidc_keys</c> (PEM protected with Data
 /// Protection, whose keys are in PostgreSQL too): every instance and every restart signs and decrypts with the
 /// same keys. The first instance to start creates them (under an advisory lock).
+/// Rotation (<see cref="RotateAsync"/>, <c>vvd oidc-keys rotate</c>; docs/decisions/0016): a new key per use is
+/// published at once (JWKS; accepted for validation and decryption) but signs and encrypts only from its
+/// <c>activates_at</c>, when every instance has seen it; the old keys stay published and accepted until their
+/// <c>retired_at</c>. Each instance re-reads the table every <see cref="PlatformIdentityOptions.OidcKeyRefreshInterval"/>
+/// and rebuilds the OpenIddict options when the set or the current key changed.
 /// </summary>
-public sealed class OidcKeyStore(NpgsqlDataSource dataSource, IDataProtectionProvider dataProtection, ILogger<OidcKeyStore> logger)
+public sealed class OidcKeyStore : IDisposable
 {
-    readonly IDataProtector _protector = dataProtection.CreateProtector("vvd.oidc-keys.v1");
-    readonly Lock _lock = new();
-    (RsaSecurityKey[] Signing, RsaSecurityKey[] Encryption)? _loaded;
+    public const string Signing = "sig", Encryption = "enc";
 
+    readonly NpgsqlDataSource _dataSource;
+    readonly TimeProvider _time;
+    readonly ILogger<OidcKeyStore> _logger;
+    readonly IDataProtector _protector;
+    readonly Lock _lock = new();
+    readonly ITimer? _timer;
+    Loaded? _loaded;
+    CancellationTokenSource _changed = new(), _changedAfterServer = new();
+
+    public OidcKeyStore(NpgsqlDataSource dataSource, IDataProtectionProvider dataProtection, TimeProvider time,
+        IOptions<PlatformIdentityOptions> options, ILogger<OidcKeyStore> logger)
+    {
+        _dataSource = dataSource;
+        _time = time;
+        _logger = logger;
+        _protector = dataProtection.CreateProtector("vvd.oidc-keys.v1");
+        var interval = options.Value.OidcKeyRefreshInterval;
+        if (interval > TimeSpan.Zero) _timer = time.CreateTimer(_ => Refresh(), null, interval, interval);
+    }
+
+    sealed class KeyRow
+    {
+        public string Id { get; init; } = "";
+        public string Use { get; init; } = "";
+        public string ProtectedPem { get; init; } = "";
+        public DateTime CreatedAt { get; init; }
+        public DateTime ActivatesAt { get; init; }
+        public DateTime? RetiredAt { get; init; }
+    }
+
+    sealed record Loaded(RsaSecurityKey[] Signing, RsaSecurityKey[] Encryption, string Fingerprint);
+
+    /// <summary>True while the persisted keys could not be read.</summary>
+    public bool Degraded { get; private set; }
+
+    /// <summary>Fires when the keys to use changed (or, while degraded, after a few seconds to try again).</summary>
+    public Microsoft.Extensions.Primitives.IChangeToken GetChangeToken(bool afterServer = false) => Degraded
+        ? new Microsoft.Extensions.Primitives.CancellationChangeToken(new CancellationTokenSource(TimeSpan.FromSeconds(afterServer ? 6 : 5)).Token)
+        : new Microsoft.Extensions.Primitives.CancellationChangeToken((afterServer ? _changedAfterServer : _changed).Token);
+
+    /// <summary>The published keys of each use, the current one (signs, encrypts) first.</summary>
     public (RsaSecurityKey[] Signing, RsaSecurityKey[] Encryption) Load()
     {
         lock (_lock)
         {
-            if (_loaded is { } loaded) return loaded;
+            if (_loaded is { } loaded) return (loaded.Signing, loaded.Encryption);
             try
             {
                 _loaded = LoadOrCreate();
                 Degraded = false;
-                return _loaded.Value;
+                return (_loaded.Signing, _loaded.Encryption);
             }
             catch (Exception e) when (e is NpgsqlException or System.Security.Cryptography.CryptographicException)
             {
                 // Not migrated yet (or the database is away): throwaway keys until the next attempt; no token
                 // issued with them survives, which is what a not-ready instance deserves.
-                logger.LogError(e, "OpenID Connect keys could not be loaded; using temporary keys until the next attempt");
+                _logger.LogError(e, "OpenID Connect keys could not be loaded; using temporary keys until the next attempt");
                 Degraded = true;
                 return ([new RsaSecurityKey(RSA.Create(2048)) { KeyId = "temporary-sig" }], [new RsaSecurityKey(RSA.Create(2048)) { KeyId = "temporary-enc" }]);
             }
         }
     }
 
-    /// <summary>True while the persisted keys could not be read.</summary>
-    public bool Degraded { get; private set; }
-
-    (RsaSecurityKey[], RsaSecurityKey[]) LoadOrCreate()
+    /// <summary>Re-reads the table; when the published set or the current keys differ, the options are rebuilt.</summary>
+    public void Refresh()
     {
-        using var conn = dataSource.OpenConnection();
+        try
+        {
+            using var conn = _dataSource.OpenConnection();
+            var fingerprint = Fingerprint(Published(conn, null));
+            lock (_lock)
+            {
+                if (_loaded is null || _loaded.Fingerprint == fingerprint) return;
+                _loaded = null;
+            }
+            _logger.LogInformation("OpenID Connect keys changed; reloading");
+            foreach (var previous in new[] { Interlocked.Exchange(ref _changed, new CancellationTokenSource()),
+                         Interlocked.Exchange(ref _changedAfterServer, new CancellationTokenSource()) })
+            {
+                previous.Cancel();
+                previous.Dispose();
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            _logger.LogWarning("OpenID Connect keys could not be re-read: {Error}", e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Adds a new signing and a new encryption key that take over after <paramref name="activateAfter"/> (at least
+    /// twice the refresh interval, so that every instance publishes them before any uses them), and retires the
+    /// current ones <paramref name="retireAfter"/> later (longer than any token they protect lives: refresh tokens).
+    /// </summary>
+    public async Task<(string Signing, string Encryption)> RotateAsync(TimeSpan activateAfter, TimeSpan retireAfter, CancellationToken ct = default)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext('vvd.oidc_keys'))", transaction: tx, cancellationToken: ct));
+        var now = _time.GetUtcNow().UtcDateTime;
+        await conn.ExecuteAsync(new CommandDefinition("UPDATE oidc_keys SET retired_at = @retire WHERE retired_at IS NULL OR retired_at > @retire",
+            new { retire = now + activateAfter + retireAfter }, tx, cancellationToken: ct));
+        var sig = Insert(conn, tx, Signing, now + activateAfter);
+        var enc = Insert(conn, tx, Encryption, now + activateAfter);
+        await tx.CommitAsync(ct);
+        Refresh();
+        return (sig, enc);
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _changed.Dispose();
+        _changedAfterServer.Dispose();
+    }
+
+    KeyRow[] Published(NpgsqlConnection conn, NpgsqlTransaction? tx) => conn.Query<KeyRow>("""
+        SELECT id, use, protected_pem AS ProtectedPem, created_at AS CreatedAt, activates_at AS ActivatesAt, retired_at AS RetiredAt
+        FROM oidc_keys WHERE retired_at IS NULL OR retired_at > @now ORDER BY created_at DESC, id
+        """, new { now = _time.GetUtcNow().UtcDateTime }, tx).ToArray();
+
+    /// <summary>Per use: the current key (the newest already active, else the newest), then the other published ones.</summary>
+    KeyRow[] Ordered(KeyRow[] rows, string use)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var ofUse = rows.Where(r => r.Use == use).ToArray();
+        var current = ofUse.FirstOrDefault(r => r.ActivatesAt <= now) ?? ofUse.FirstOrDefault();
+        return current is null ? [] : [current, .. ofUse.Where(r => r != current)];
+    }
+
+    string Fingerprint(KeyRow[] rows) => string.Join(";", new[] { Signing, Encryption }.Select(use => string.Join(",", Ordered(rows, use).Select(r => r.Id))));
+
+    string Insert(NpgsqlConnection conn, NpgsqlTransaction tx, string use, DateTime activatesAt)
+    {
+        using var rsa = RSA.Create(2048);
+        var id = $"{use}-{Guid.NewGuid():N}";
+        conn.Execute("INSERT INTO oidc_keys (id, use, protected_pem, activates_at) VALUES (@id, @use, @protectedPem, @activatesAt)",
+            new { id, use, protectedPem = _protector.Protect(rsa.ExportPkcs8PrivateKeyPem()), activatesAt }, tx);
+        return id;
+    }
+
+    Loaded LoadOrCreate()
+    {
+        using var conn = _dataSource.OpenConnection();
         using var tx = conn.BeginTransaction();
         conn.Execute("SELECT pg_advisory_xact_lock(hashtext('vvd.oidc_keys'))", transaction: tx);
-        var rows = conn.Query<(string Id, string Use, string ProtectedPem)>(
-            "SELECT id, use, protected_pem FROM oidc_keys WHERE retired_at IS NULL ORDER BY created_at DESC", transaction: tx).ToList();
-        foreach (var use in new[] { "sig", "enc" })
+        var rows = Published(conn, tx);
+        var created = false;
+        foreach (var use in new[] { Signing, Encryption })
         {
-            if (rows.Any(r => r.Use == use)) continue;
-            using var rsa = RSA.Create(2048);
-            var id = $"{use}-{Guid.NewGuid():N}";
-            var protectedPem = _protector.Protect(rsa.ExportPkcs8PrivateKeyPem());
-            conn.Execute("INSERT INTO oidc_keys (id, use, protected_pem) VALUES (@id, @use, @protectedPem)", new { id, use, protectedPem }, tx);
-            rows.Add((id, use, protectedPem));
+            if (rows.Any(r => r.Use == use && r.RetiredAt is null)) continue;
+            Insert(conn, tx, use, _time.GetUtcNow().UtcDateTime.AddSeconds(-1));
+            created = true;
         }
+        if (created) rows = Published(conn, tx);
         tx.Commit();
-        RsaSecurityKey Key((string Id, string Use, string ProtectedPem) row)
+        RsaSecurityKey Key(KeyRow row)
         {
             var rsa = RSA.Create();
             rsa.ImportFromPem(_protector.Unprotect(row.ProtectedPem));
             return new RsaSecurityKey(rsa) { KeyId = row.Id };
         }
-        return (rows.Where(r => r.Use == "sig").Select(Key).ToArray(), rows.Where(r => r.Use == "enc").Select(Key).ToArray());
+        return new Loaded(Ordered(rows, Signing).Select(Key).ToArray(), Ordered(rows, Encryption).Select(Key).ToArray(), Fingerprint(rows));
     }
 }

@@ -45,6 +45,9 @@ public sealed class PlatformIdentityOptions
     /// <summary>How often each instance re-reads the municipal SSO providers (edits on this instance apply at once).</summary>
     public TimeSpan SsoRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often each instance re-reads the OpenID Connect keys (rotation, docs/decisions/0016); 0 = never.</summary>
+    public TimeSpan OidcKeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Roles that must use TOTP (DESIGN.md): enrolment at first sign-in.</summary>
     public static readonly IReadOnlyList<string> MfaRoles = [Roles.SystemAdmin, Roles.NationalViewer, Roles.CountyAdmin];
 }

@@ -80,6 +80,24 @@ public sealed partial class CreateUserCommandTests : ApiTest
         Assert.That(await conn.QueryAsync<string>("SELECT \"Role\" FROM \"AspNetUsers\""), Is.EqualTo(new[] { "SystemAdmin" }));
     }
 
+    [Test]
+    public async Task Oidc_keys_rotate_adds_keys_that_take_over_later_and_retires_the_current_ones_after_a_grace_period()
+    {
+        await using (var app = new PlatformFactory(Database))
+        {
+            using var jwks = await app.CreateClient().GetAsync("https://localhost/.well-known/jwks");   // the first keys
+            Assert.That(jwks.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+        var (exit, output, error) = await VvdAsync("oidc-keys", "rotate", "--activate-after", "00:10:00", "--retire-after", "1.00:00:00");
+        Assert.That(exit, Is.Zero, output + error);
+
+        await using var conn = await Database.OpenSuperuserAsync();
+        var keys = (await conn.QueryAsync<(string Use, bool Waiting, bool Retiring)>("""
+            SELECT use, activates_at > now() + interval '9 minutes', coalesce(retired_at > now() + interval '1 day', false) FROM oidc_keys ORDER BY created_at, use
+            """)).ToArray();
+        Assert.That(keys, Is.EqualTo(new[] { ("enc", false, true), ("sig", false, true), ("enc", true, false), ("sig", true, false) }), output);
+    }
+
     [GeneratedRegex(@"https://localhost/konto/aktivera\?\S+")]
     private static partial Regex Link();
 }

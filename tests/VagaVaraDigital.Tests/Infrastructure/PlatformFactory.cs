@@ -52,6 +52,8 @@ public sealed class PlatformFactory(TestDatabase? database, Action<IWebHostBuild
         builder.UseSetting("Identity:SignInPermitLimit", "1000000");
         // The OpenID Connect issuer is fixed (it must not follow the /t/{slug} PathBase); the real-flow tests use HTTPS.
         builder.UseSetting("Identity:Issuer", "https://localhost/");
+        // The database is reset between tests: the shared host keeps its OpenID Connect keys (rotation tests refresh by hand).
+        builder.UseSetting("Identity:OidcKeyRefreshInterval", "00:00:00");
         builder.ConfigureLogging(l => l.SetMinimumLevel(Environment.GetEnvironmentVariable("VVD_TEST_LOG") is null ? LogLevel.Warning : LogLevel.Information));
         builder.ConfigureServices(services =>
         {
