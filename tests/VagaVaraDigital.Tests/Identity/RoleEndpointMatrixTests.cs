@@ -97,6 +97,7 @@ public sealed partial class RoleEndpointMatrixTests : ApiTest
         ["GET /api/public/webcasts"] = Access.PublicInTenant,
         ["GET /u/{token}"] = Access.PublicInTenant,
         ["POST /u/{token}"] = Access.PublicInTenant,
+        ["POST /u/{token}/undo"] = Access.PublicInTenant,
 
         // SystemAdmin: tenants, users of any tenant, API clients, the Hangfire dashboard, the national target.
         ["GET /api/system/tenants/"] = Access.SystemAdmin,
