@@ -31,6 +31,9 @@ public sealed partial class RoleEndpointMatrixTests : ApiTest
         /// unless the role is national/system — a machine client's token names no tenant, so it is refused there.</summary>
         public static readonly Caller[] PublicInTenant = Public.Where(c => c != Caller.ReachToken).ToArray();
 
+        /// <summary>Every person with an account (the five roles), for their own things; not a machine client.</summary>
+        public static readonly Caller[] AnyPerson = [Caller.SystemAdmin, Caller.NationalViewer, Caller.CountyAdmin, Caller.CountyEditor, Caller.MunicipalUser];
+
         /// <summary>"SystemAdmin: manage tenants, users of any tenant, API clients; Hangfire dashboard".</summary>
         public static readonly Caller[] SystemAdmin = [Caller.SystemAdmin];
 
@@ -98,6 +101,10 @@ public sealed partial class RoleEndpointMatrixTests : ApiTest
         ["GET /u/{token}"] = Access.PublicInTenant,
         ["POST /u/{token}"] = Access.PublicInTenant,
         ["POST /u/{token}/undo"] = Access.PublicInTenant,
+
+        // Any signed-in person: their own preferences (language).
+        ["GET /api/me/preferences/"] = Access.AnyPerson,
+        ["PUT /api/me/preferences/"] = Access.AnyPerson,
 
         // SystemAdmin: tenants, users of any tenant, API clients, the Hangfire dashboard, the national target.
         ["GET /api/system/tenants/"] = Access.SystemAdmin,
