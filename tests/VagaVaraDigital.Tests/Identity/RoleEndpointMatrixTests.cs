@@ -148,6 +148,8 @@ public sealed partial class RoleEndpointMatrixTests : ApiTest
         ["PUT /api/email/templates/{kind}/{language}"] = Access.CountyAdmin,
         ["DELETE /api/email/templates/{kind}/{language}"] = Access.CountyAdmin,
         ["POST /api/email/templates/preview"] = Access.CountyAdmin,
+        ["GET /api/email/my-settings"] = Access.CountyAdmin,     // the daily digest goes to the county's administrators
+        ["PUT /api/email/my-settings"] = Access.CountyAdmin,
 
         // County staff: invitees (whole tenant), webcasts, invitations, attendance.
         ["DELETE /api/invitees/{id}"] = Access.CountyStaff,
