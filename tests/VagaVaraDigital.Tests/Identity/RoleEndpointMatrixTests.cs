@@ -168,6 +168,7 @@ public sealed partial class RoleEndpointMatrixTests : ApiTest
         ["GET /api/webcasts/{webcastId:guid}/invitations/"] = Access.CountyStaff,
         ["POST /api/webcasts/{webcastId:guid}/invitations/preview"] = Access.CountyStaff,
         ["POST /api/webcasts/{webcastId:guid}/invitations/"] = Access.CountyStaff,
+        ["GET /api/invitations/latest-answers"] = Access.CountyStaff,   // invitees' names and answers: not for municipal users
         ["GET /api/webcasts/{webcastId:guid}/attendance/imports"] = Access.CountyStaff,
         ["POST /api/webcasts/{webcastId:guid}/attendance/imports/preview"] = Access.CountyStaff,
         ["POST /api/webcasts/{webcastId:guid}/attendance/imports"] = Access.CountyStaff,
