@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -18,6 +19,20 @@ namespace VagaVaraDigital.Tests.Identity;
 /// </summary>
 public sealed partial class RoleEndpointMatrixTests : ApiTest
 {
+    /// <summary>
+    /// A host of its own without the reach report cache (as the reach tests): a cached national report is recomputed in
+    /// the background, which would race the next test's database reset.
+    /// </summary>
+    static PlatformFactory? _host;
+    static new PlatformFactory App => _host ??= new PlatformFactory(Database, b => b.UseSetting("Reach:CacheDuration", "00:00:00"));
+
+    [OneTimeTearDown]
+    public async Task DisposeHostAsync()
+    {
+        if (_host is not null) await _host.DisposeAsync();
+        _host = null;
+    }
+
     /// <summary>The callers: the five roles (county ones in tenant A), no one, and a machine client's token.</summary>
     public enum Caller { SystemAdmin, NationalViewer, CountyAdmin, CountyEditor, MunicipalUser, Anonymous, ReachToken }
 
