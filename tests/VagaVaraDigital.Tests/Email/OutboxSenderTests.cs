@@ -144,12 +144,18 @@ public sealed class OutboxSenderTests : ApiTest
     }
 
     [Test]
-    public async Task With_credentials_configured_the_sender_authenticates_and_a_refused_login_is_retried_later()
+    public async Task With_credentials_configured_the_sender_authenticates_and_a_missing_or_refused_login_is_retried_later()
     {
         await using var secured = await SmtpSink.StartAsync(login: ("vvd-sender", "ratt-losenord"));
         var webcast = await EmailData.WebcastAsync(Database, A, DateTime.UtcNow.AddDays(5));
         var (_, invitation, _) = await EmailData.InvitationAsync(Database, A, webcast, "sent", "anna@kommun.example");
         await EnqueueAsync(A, new OutboxMessage("invitation", $"{invitation}:invitation:v1", "anna@kommun.example", invitation));
+
+        // No login configured: the server answers 530 — about us, not the recipient: the message waits.
+        await new SenderHarness(secured).DrainAsync();
+        var unauthenticated = (await EmailData.OutboxAsync(Database, "invitation")).Single();
+        Assert.That((unauthenticated.Status, unauthenticated.PermanentFailure), Is.EqualTo(("pending", false)), unauthenticated.LastError);
+        await Database.ExecuteAsSuperuserAsync($"UPDATE email_outbox SET next_attempt_at = now(), attempts = 0 WHERE id = {unauthenticated.Id}");
 
         await new SenderHarness(secured, configure: o => { o.SmtpUsername = "vvd-sender"; o.SmtpPassword = "fel-losenord"; }).DrainAsync();
         var refused = (await EmailData.OutboxAsync(Database, "invitation")).Single();

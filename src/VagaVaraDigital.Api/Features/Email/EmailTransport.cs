@@ -99,10 +99,20 @@ public sealed class SmtpTransport(EmailOptions options, ILogger<SmtpTransport> l
             }
             catch (SmtpCommandException e)
             {
-                // 5xx: the server refuses for good (no such mailbox, rejected); 4xx: try again later.
+                // 5xx: the server refuses for good (no such mailbox, rejected); 4xx: try again later. Except the
+                // answers about our own login (530 authentication required, 535 refused, 538 encryption required):
+                // they say nothing about the recipient, so the message waits until the configuration is fixed.
                 var code = (int)e.StatusCode;
                 var text = $"SMTP {code} ({e.ErrorCode}): {e.Message}";
-                return (code >= 500 ? SendOutcome.Failed(text) : SendOutcome.Temporary(text), false);
+                var permanent = code >= 500 && code is not (530 or 535 or 538);
+                return (permanent ? SendOutcome.Failed(text) : SendOutcome.Temporary(text), false);
+            }
+            catch (ServiceNotAuthenticatedException e)
+            {
+                // The server wants a login and none is configured (Email__SmtpUsername): our configuration, retried.
+                logger.LogError("SMTP server requires authentication for outbox message {OutboxId}: {Error}", outboxId, e.Message);
+                await DisconnectQuietlyAsync();
+                return (SendOutcome.Temporary($"SMTP-servern kräver inloggning (Email__SmtpUsername/Email__SmtpPassword): {e.Message}"), false);
             }
             catch (AuthenticationException e)
             {
