@@ -1,9 +1,11 @@
-import type { InputHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode, TextareaHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 
-/** A labelled input with its hint and error wired up (aria-describedby, aria-invalid). */
-export function Field({ id, label, hint, error, required, ...input }: InputHTMLAttributes<HTMLInputElement> & {
-  id: string; label: string; hint?: string; error?: string;
+type Labelled = { id: string; label: string; hint?: string; error?: string };
+
+/** The label, hint and error around a control; gives the control its aria-describedby. */
+function FieldFrame({ id, label, hint, error, required, children }: Labelled & {
+  required?: boolean; children: (describedBy: string | undefined) => ReactNode;
 }) {
   const { t } = useTranslation();
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
@@ -23,8 +25,31 @@ export function Field({ id, label, hint, error, required, ...input }: InputHTMLA
           {error}
         </p>
       )}
-      <input id={id} name={id} required={required} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {children(describedBy)}
     </div>
+  );
+}
+
+/** A labelled input with its hint and error wired up (aria-describedby, aria-invalid). */
+export function Field({ id, label, hint, error, required, ...input }: InputHTMLAttributes<HTMLInputElement> & Labelled) {
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error} required={required}>
+      {(describedBy) => (
+        <input id={id} name={id} required={required} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      )}
+    </FieldFrame>
+  );
+}
+
+/** A labelled textarea for one value per line (addresses, codes), wired up like Field. */
+export function TextAreaField({ id, label, hint, error, required, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement> & Labelled) {
+  return (
+    <FieldFrame id={id} label={label} hint={hint} error={error} required={required}>
+      {(describedBy) => (
+        <textarea id={id} name={id} rows={3} className="code" spellCheck={false} aria-invalid={error ? true : undefined}
+          aria-describedby={describedBy} {...rest} />
+      )}
+    </FieldFrame>
   );
 }
 

@@ -31,15 +31,27 @@ public sealed class OutboxSender(IServiceProvider services, IOptions<EmailOption
     async Task RunLaneAsync(IEmailTransport transport, int lane, CancellationToken stop)
     {
         await Task.Yield();
-        var failures = 0;
         await using var session = transport.OpenSession();
+        await SendUntilStoppedAsync(ct => SendBatchAsync(session, $"{_worker}:{lane}", ct), options.Value.PollInterval, clock, logger,
+            $"Outbox sender lane {lane}", stop);
+    }
+
+    /// <summary>
+    /// A sender's loop, shared by the tenants' lanes and the platform outbox: a batch after another, waiting the poll
+    /// interval when there was nothing to send, and backing off (0.5 s doubling to 10 s) while the database or the
+    /// transport is away. Returns when stopped.
+    /// </summary>
+    internal static async Task SendUntilStoppedAsync(Func<CancellationToken, Task<int>> sendBatch, TimeSpan pollInterval, TimeProvider clock,
+        ILogger logger, string sender, CancellationToken stop)
+    {
+        var failures = 0;
         while (!stop.IsCancellationRequested)
         {
             try
             {
-                var sent = await SendBatchAsync(session, $"{_worker}:{lane}", stop);
+                var sent = await sendBatch(stop);
                 failures = 0;
-                if (sent == 0) await Task.Delay(options.Value.PollInterval, clock, stop);
+                if (sent == 0) await Task.Delay(pollInterval, clock, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -49,7 +61,7 @@ public sealed class OutboxSender(IServiceProvider services, IOptions<EmailOption
             {
                 failures++;
                 var wait = TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * Math.Pow(2, Math.Min(failures, 6))));
-                logger.LogWarning("Outbox sender lane {Lane}: {Error}; retrying in {Wait}", lane, e.Message, wait);
+                logger.LogWarning("{Sender}: {Error}; retrying in {Wait}", sender, e.Message, wait);
                 try { await Task.Delay(wait, clock, stop); } catch (OperationCanceledException) { return; }
             }
         }

@@ -65,27 +65,8 @@ public sealed class PlatformOutboxSender(IServiceProvider services, IOptions<Ema
         await Task.Yield();
         var transport = services.GetRequiredService<IEmailTransport>();
         await using var session = transport.OpenSession();
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var sent = await SendBatchAsync(session, _worker, stoppingToken);
-                failures = 0;
-                if (sent == 0) await Task.Delay(options.Value.PollInterval, clock, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or IOException)
-            {
-                failures++;
-                var wait = TimeSpan.FromMilliseconds(Math.Min(10_000, 250 * Math.Pow(2, Math.Min(failures, 6))));
-                logger.LogWarning("Platform outbox sender: {Error}; retrying in {Wait}", e.Message, wait);
-                try { await Task.Delay(wait, clock, stoppingToken); } catch (OperationCanceledException) { return; }
-            }
-        }
+        await OutboxSender.SendUntilStoppedAsync(ct => SendBatchAsync(session, _worker, ct), options.Value.PollInterval, clock, logger,
+            "Platform outbox sender", stoppingToken);
     }
 
     /// <summary>One lease-compose-send-record round; returns how many messages it handled.</summary>

@@ -1,11 +1,11 @@
-import { useEffect, useRef, useState, type FormEvent, type TextareaHTMLAttributes } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Page } from '../../components/Page';
 import { ErrorMessage, QueryView } from '../../components/PageState';
-import { ErrorSummary, Field } from '../../components/Field';
+import { ErrorSummary, Field, TextAreaField } from '../../components/Field';
 import { ConfirmAction } from '../../components/Confirm';
 import { CheckboxGroup } from '../../components/CheckboxGroup';
 import { DataTable } from '../../components/charts/DataTable';
@@ -14,25 +14,6 @@ import { splitUris, uriProblems, type UriProblem } from './redirectUris';
 type Created = components['schemas']['CreatedApiClient'];
 type Kind = 'machine' | 'interactive';
 const OPTIONAL_SCOPES = ['profile', 'email', 'offline_access', 'reach.read'] as const;
-
-/** A labelled textarea with its hint and error wired up, like Field. */
-function TextAreaField({ id, label, hint, error, required, ...rest }: TextareaHTMLAttributes<HTMLTextAreaElement> & {
-  id: string; label: string; hint?: string; error?: string;
-}) {
-  const { t } = useTranslation();
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
-  return (
-    <div className={error ? 'field has-error' : 'field'}>
-      <label htmlFor={id}>
-        {label}
-        {required && <span className="muted"> ({t('common.required')})</span>}
-      </label>
-      {hint && <p id={`${id}-hint`} className="hint">{hint}</p>}
-      {error && <p id={`${id}-error`} className="field-error">{error}</p>}
-      <textarea id={id} name={id} rows={3} className="code" spellCheck={false} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...rest} />
-    </div>
-  );
-}
 
 /**
  * SystemAdmin: clients of the OpenID Connect server. Machine clients (client credentials, scope reach.read — e.g.
