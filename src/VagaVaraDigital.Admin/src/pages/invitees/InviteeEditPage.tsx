@@ -9,6 +9,7 @@ import { ErrorMessage, QueryView } from '../../components/PageState';
 import { ErrorSummary, Field, fieldErrors } from '../../components/Field';
 import { ConfirmAction } from '../../components/Confirm';
 import { formatDateTime } from '../../format';
+import { useSession } from '../../session';
 import { fullName, useMunicipalities, useRoleCategories, type Invitee } from './model';
 
 type Input = components['schemas']['InviteeInput'];
@@ -53,6 +54,8 @@ function InviteeForm({ invitee }: { invitee?: Invitee }) {
   const client = useQueryClient();
   const roles = useRoleCategories();
   const municipalities = useMunicipalities();
+  // A municipal user nominates and corrects; opt-out, erasure and the register extract are the county's (API: 403).
+  const municipal = useSession().data?.user?.role === 'MunicipalUser';
   const [form, setForm] = useState<Form>(invitee ? toForm(invitee) : blank);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saved, setSaved] = useState(false);
@@ -136,11 +139,11 @@ function InviteeForm({ invitee }: { invitee?: Invitee }) {
           <h2 id="gdpr">{t('invitees.gdprTitle')}</h2>
           <p className="muted">
             {t('invitees.source', { source: t(`invitees.sources.${invitee.source}`, { defaultValue: invitee.source }) })}
-            {invitee.nominatedBy ? ` · ${t('invitees.nominatedBy', { who: invitee.nominatedBy })}` : ''}
+            {invitee.nominatedBy && !municipal ? ` · ${t('invitees.nominatedBy', { who: invitee.nominatedBy })}` : ''}
             {' · '}{t('invitees.created', { when: formatDateTime(invitee.createdAt, i18n.language) })}
           </p>
           {(optOut.error || erase.error) && <ErrorMessage error={optOut.error ?? erase.error} />}
-          <div className="button-row">
+          {!municipal && <div className="button-row">
             {invitee.email && <Link to={`/inbjudna/registerutdrag?epost=${encodeURIComponent(invitee.email)}`}>{t('subjectAccess.link')}</Link>}
             {invitee.status === 'active' && (
               <button type="button" className="button secondary" disabled={optOut.isPending} onClick={() => { if (window.confirm(t('invitees.confirmOptOut'))) optOut.mutate(); }}>
@@ -149,7 +152,7 @@ function InviteeForm({ invitee }: { invitee?: Invitee }) {
             )}
             <ConfirmAction label={t('invitees.erase')} className="button danger" message={t('invitees.confirmErase', { name: fullName(invitee) })}
               confirmLabel={t('subjectAccess.confirmEraseButton')} pending={erase.isPending} onConfirm={() => erase.mutate()} />
-          </div>
+          </div>}
         </section>
       )}
     </>
