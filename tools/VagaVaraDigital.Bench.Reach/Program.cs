@@ -11,13 +11,15 @@ using VagaVaraDigital.Api.Identity;
 using VagaVaraDigital.Cli;
 
 // Reach benchmark (issue 8) on the `vvd seed-bench` data set (seed 42): the national report and one county's report,
-//   SQL   — the report's SQL run directly as the application role (ReachReports.NationalSql / CountySql after
-//           CALL read_as_tenant(…) in one batch, as the application's read unit sends it),
+//   SQL   — the endpoint's own SQL run directly as the application role: the whole batch it sends
+//           (ReachReports.NationalBatchSql / CountyBatchSql after CALL read_as_tenant(…), one round trip, every row read);
+//   in-process — the same report computed by ReachReports without HTTP (SQL, Dapper's mapping, shaping);
+//   server — time inside Kestrel, from the first middleware until the response is written;
 //   HTTP  — GET over real HTTP (Kestrel on loopback) through the whole pipeline, with caching off
 //           (Reach:CacheDuration = 0: every request computes the report from the data), and
 //   HTTP cached — the default cache (what users get: recomputed in the background after 30 s, never older than
 //           a minute), 200 requests after one computation.
-// One request at a time; rounds alternate SQL / HTTP so noise hits both. Reports median and p95 (ms) and
+// One request at a time; rounds alternate the variants so noise hits all. Reports median and p95 (ms) and
 // the ratio HTTP/SQL of the medians and of the p95s.
 //
 // Usage: VVD_BENCH_POSTGRES="Host=…;Username=postgres;Database=postgres" dotnet run -c Release -- [iterations] [rounds]
@@ -72,63 +74,95 @@ var now = DateTimeOffset.UtcNow;
 string[] counties = ["03", "14"];   // Uppsala (8 municipalities, median size), Västra Götaland (49, the largest)
 var slugs = new Dictionary<string, string> { ["03"] = "uppsala", ["14"] = "vastra-gotaland" };
 
-// The baseline is the report's own SQL as the application sends it: one batch with the tenant scope (a read unit).
-async Task SqlNational()
+// The baseline is the report's own SQL as the application sends it: the whole batch the endpoint sends (the figures
+// and the three small queries beside them) after the tenant scope, one round trip, every row of every result read.
+async Task<int> Batch(string tenant, string sql, object param)
 {
     await using var conn = await app.OpenConnectionAsync();
-    var rows = (await conn.QueryAsync<FigureRow>("CALL read_as_tenant('');\n" + ReachReports.NationalSql, new { now }, commandTimeout: 600)).AsList();
-    if (rows.Count < 300) throw new InvalidOperationException("national figures missing");
+    await using var cmd = new NpgsqlCommand($"CALL read_as_tenant('{tenant}');\n" + sql, conn) { CommandTimeout = 600 };
+    foreach (var p in param.GetType().GetProperties()) cmd.Parameters.AddWithValue(p.Name, p.GetValue(param) ?? DBNull.Value);
+    await using var reader = await cmd.ExecuteReaderAsync();
+    var rows = 0;
+    var values = new object[32];
+    do
+    {
+        while (await reader.ReadAsync()) { reader.GetValues(values); rows++; }
+    } while (await reader.NextResultAsync());
+    return rows;
+}
+
+async Task SqlNational()
+{
+    if (await Batch("", ReachReports.NationalBatchSql, new { now }) < 300) throw new InvalidOperationException("national figures missing");
 }
 
 async Task SqlCounty(string tenant)
 {
-    await using var conn = await app.OpenConnectionAsync();
-    var rows = (await conn.QueryAsync<FigureRow>($"CALL read_as_tenant('{tenant}');\n" + ReachReports.CountySql,
-        new { now, municipality = (string?)null }, commandTimeout: 600)).AsList();
-    if (rows.Count < 10) throw new InvalidOperationException("county figures missing");
+    if (await Batch(tenant, ReachReports.CountyBatchSql, new { now, municipality = (string?)null }) < 10)
+        throw new InvalidOperationException("county figures missing");
 }
 
+// The same report computed in-process (SQL, Dapper's mapping, shaping; no HTTP, no JSON): splits HTTP's extra cost.
+async Task ComputeNational()
+{
+    await using var scope = uncached.Services.CreateAsyncScope();
+    await scope.ServiceProvider.GetRequiredService<ReachReports>().NationalAsync(CancellationToken.None);
+}
+
+async Task ComputeCounty(string tenant)
+{
+    await using var scope = uncached.Services.CreateAsyncScope();
+    await scope.ServiceProvider.GetRequiredService<ReachReports>().CountyAsync(tenant, tenant, null, CancellationToken.None);
+}
+
+var LastSize = 0;
 async Task Get(HttpClient client, string url, string role, string? tenant)
 {
     using var request = new HttpRequestMessage(HttpMethod.Get, url);
     request.Headers.Add("X-Bench", $"{role};{tenant}");
     using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead);
     response.EnsureSuccessStatusCode();
-    await response.Content.ReadAsByteArrayAsync();
+    LastSize = (await response.Content.ReadAsByteArrayAsync()).Length;
 }
 
-var cases = new List<(string Name, Func<Task> Sql, Func<Task> Http, Func<Task> Cached)>
+var cases = new List<(string Name, Func<Task> Sql, Func<Task> Compute, Func<Task> Http, Func<Task> Cached)>
 {
-    ("national", SqlNational, () => Get(http, "api/national/reach", Roles.NationalViewer, null),
+    ("national", SqlNational, ComputeNational, () => Get(http, "api/national/reach", Roles.NationalViewer, null),
         () => Get(httpCached, "api/national/reach", Roles.NationalViewer, null)),
 };
 foreach (var c in counties)
 {
-    cases.Add(($"county {c} ({slugs[c]})", () => SqlCounty(c), () => Get(http, $"t/{slugs[c]}/api/reach", Roles.CountyAdmin, c),
+    cases.Add(($"county {c} ({slugs[c]})", () => SqlCounty(c), () => ComputeCounty(c),
+        () => Get(http, $"t/{slugs[c]}/api/reach", Roles.CountyAdmin, c),
         () => Get(httpCached, $"t/{slugs[c]}/api/reach", Roles.CountyAdmin, c)));
 }
 
 Console.WriteLine($"iterations={iterations} per round, rounds={rounds}, one request at a time, {Environment.ProcessorCount} cores");
-Console.WriteLine("| report | SQL median | SQL p95 | HTTP median | HTTP p95 | ratio median | ratio p95 | HTTP cached median (200) | HTTP cached p95 (200) |");
+Console.WriteLine("Medians (p95) in ms. SQL: the endpoint's batch sent directly. In-process: the report computed by ReachReports without");
+Console.WriteLine("HTTP. Server: first middleware to response written (Kestrel). HTTP: the client's whole request. Cached: the default cache.");
+Console.WriteLine("| report | bytes | SQL | in-process | server | HTTP | ratio HTTP/SQL median | ratio p95 | HTTP cached (200) |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
-foreach (var (name, sql, direct, cachedCall) in cases)
+foreach (var (name, sql, compute, direct, cachedCall) in cases)
 {
-    for (var i = 0; i < 2; i++) { await sql(); await direct(); }   // warm-up
+    for (var i = 0; i < 3; i++) { await sql(); await compute(); await direct(); }   // warm-up
     var sqlTimes = new List<double>();
+    var computeTimes = new List<double>();
     var httpTimes = new List<double>();
+    var serverTimes = new List<double>();
     for (var r = 0; r < rounds; r++)
     {
         sqlTimes.AddRange(await Time(sql, iterations));
+        computeTimes.AddRange(await Time(compute, iterations));
+        lock (BenchFactory.ServerTimes) BenchFactory.ServerTimes.Clear();
         httpTimes.AddRange(await Time(direct, iterations));
+        lock (BenchFactory.ServerTimes) serverTimes.AddRange(BenchFactory.ServerTimes);
     }
     // Served with the cache: one computation, then every request within its freshness window.
     await cachedCall();
     var cachedTimes = await Time(cachedCall, 200);
-    var (sm, sp) = (Percentile(sqlTimes, 50), Percentile(sqlTimes, 95));
-    var (hm, hp) = (Percentile(httpTimes, 50), Percentile(httpTimes, 95));
-    var (cm, cp) = (Percentile(cachedTimes, 50), Percentile(cachedTimes, 95));
+    string Cell(List<double> xs) => FormattableString.Invariant($"{Percentile(xs, 50):F1} ({Percentile(xs, 95):F1})");
     Console.WriteLine(FormattableString.Invariant(
-        $"| {name} | {sm:F1} | {sp:F1} | {hm:F1} | {hp:F1} | {hm / sm:F2} | {hp / sp:F2} | {cm:F2} | {cp:F2} |"));
+        $"| {name} | {LastSize:N0} | {Cell(sqlTimes)} | {Cell(computeTimes)} | {Cell(serverTimes)} | {Cell(httpTimes)} | **{Percentile(httpTimes, 50) / Percentile(sqlTimes, 50):F2}** | {Percentile(httpTimes, 95) / Percentile(sqlTimes, 95):F2} | {Percentile(cachedTimes, 50):F2} ({Percentile(cachedTimes, 95):F2}) |"));
 }
 // What the summary costs a write: one invitation's answer (an RSVP) and one attendance mark in Västra Götaland,
 // each committed in its own transaction — the commit includes the flush that recomputes the invitee's and the
@@ -205,6 +239,8 @@ static HttpClient Start(BenchFactory factory)
 // Any type of the API assembly names its entry point (our own top-level Program hides the API's).
 sealed class BenchFactory(DatabaseOptions options, int cacheSeconds) : WebApplicationFactory<Db>
 {
+    public static readonly List<double> ServerTimes = [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseContentRoot(AppContext.BaseDirectory);
@@ -228,7 +264,9 @@ sealed class BenchFactory(DatabaseOptions options, int cacheSeconds) : WebApplic
                 var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, "bench"), new(ClaimTypes.Role, bench[0]) };
                 if (bench.Length > 1 && bench[1].Length > 0) claims.Add(new Claim(VvdClaims.Tenant, bench[1]));
                 ctx.User = new ClaimsPrincipal(new ClaimsIdentity(claims, "Bench"));
+                var sw = Stopwatch.StartNew();
                 await nextMiddleware(ctx);
+                lock (ServerTimes) ServerTimes.Add(sw.Elapsed.TotalMilliseconds);
             });
             next(app);
         };

@@ -6,6 +6,7 @@ using VagaVaraDigital.Api.Features.Email;
 using VagaVaraDigital.Api.Features.Health;
 using VagaVaraDigital.Api.Features.Invitees;
 using VagaVaraDigital.Api.Features.Reach;
+using VagaVaraDigital.Api.Features.Reference;
 using VagaVaraDigital.Api.Features.Webcasts;
 using VagaVaraDigital.Api.Features.Identity;
 using VagaVaraDigital.Api.Identity;
@@ -32,6 +33,7 @@ public static class PlatformServices
         services.AddJobs(configuration);
 
         // Features
+        services.AddReference();
         services.AddAudit();
         services.AddInvitees();
         services.AddReach();

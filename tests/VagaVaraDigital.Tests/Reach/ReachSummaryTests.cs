@@ -279,4 +279,87 @@ public sealed class ReachSummaryTests : ReachTest
         Assert.That(await ReachedAsync(), Is.EqualTo(3));
         await AssertSummaryIsExactAsync();
     }
+
+    /// <summary>
+    /// Five writers commit at the same moment — two counties, and one person (P2) whose attendance both counties take
+    /// away: each flush runs after the other's commit (ADR 0051's lock), so no update is lost and P2 leaves the national
+    /// count only once both are gone. Then the same writes are undone, again all at once.
+    /// </summary>
+    [Test]
+    public async Task Concurrent_writers_in_two_counties_lose_no_update()
+    {
+        await ReachFixture.SeedAsync(Database);
+        async Task<Guid> Invitation(string tenant, string person, Guid webcast)
+        {
+            await using var conn = await Database.OpenSuperuserAsync();
+            return await conn.ExecuteScalarAsync<Guid>("""
+                SELECT v.id FROM invitations v JOIN invitees i ON i.id = v.invitee_id
+                WHERE i.person_key = 'person-key-' || @person AND i.tenant_id = @tenant AND v.webcast_id = @webcast
+                """, new { tenant, person, webcast });
+        }
+        var p3 = await Invitation("03", "P3", ReachFixture.W1);
+        var p6 = await Invitation("03", "P6", ReachFixture.W2);
+        var p2Uppsala = await Invitation("03", "P2", ReachFixture.W1);
+        var p9 = await Invitation("01", "P9", ReachFixture.WB1);
+        var p2Stockholm = await Invitation("01", "P2", ReachFixture.WB1);
+
+        // Every writer runs its statement, then all commit together.
+        async Task AllAtOnceAsync(params (string Tenant, string Sql, Guid Id)[] writes)
+        {
+            var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var ready = 0;
+            var writers = writes.Select(async w =>
+            {
+                await using var conn = new NpgsqlConnection(Database.AppConnectionString);
+                await conn.OpenAsync();
+                await using var tx = await conn.BeginTransactionAsync();
+                await conn.ExecuteAsync("SELECT set_config('app.tenant_id', @tenant, true)", new { tenant = w.Tenant }, tx);
+                await conn.ExecuteAsync(w.Sql, new { id = w.Id, tenant = w.Tenant }, tx);
+                if (Interlocked.Increment(ref ready) == writes.Length) go.SetResult();
+                await go.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                await tx.CommitAsync();
+            }).ToArray();
+            await Task.WhenAll(writers);
+        }
+
+        const string Attend = "INSERT INTO attendance (tenant_id, invitation_id, source, minutes) VALUES (@tenant, @id, 'manual', 40)";
+        const string Unattend = "DELETE FROM attendance WHERE invitation_id = @id";
+        var before = await AttendanceRowsAsync(p2Uppsala, p2Stockholm);
+        await AllAtOnceAsync(("03", Attend, p3), ("03", Attend, p6), ("01", Attend, p9), ("03", Unattend, p2Uppsala), ("01", Unattend, p2Stockholm));
+
+        // By hand: Uppsala P1, P4 + P3, P6 (P2 gone) = 4; Stockholm P10 + P9 (P2 gone) = 2; nationally P1, P3, P4, P6, P9,
+        // P10 = 6 distinct persons.
+        var stockholm = Client("CountyAdmin", "01", tenantSlug: "stockholm");
+        var national = Client("NationalViewer");
+        async Task<(int, int, int)> Reached() => (await ReachedAsync(),
+            (await GetJsonAsync(stockholm, "api/reach")).GetProperty("summary").GetProperty("reached").GetInt32(),
+            (await GetJsonAsync(national, "api/national/reach")).GetProperty("summary").GetProperty("reached").GetInt32());
+        Assert.That(await Reached(), Is.EqualTo((4, 2, 6)));
+        await AssertSummaryIsExactAsync();
+        await AssertSummaryIsExactAsync("01");
+
+        // Undone, all at once: the fixture's figures again (Uppsala 3, Stockholm 2, nationally P1, P2, P4, P10 = 4).
+        await using (var su = await Database.OpenSuperuserAsync())
+        {
+            foreach (var row in before)
+            {
+                await su.ExecuteAsync("INSERT INTO attendance (tenant_id, invitation_id, source, minutes) VALUES (@TenantId, @InvitationId, @Source, @Minutes)",
+                    row);
+            }
+        }
+        await AllAtOnceAsync(("03", Unattend, p3), ("03", Unattend, p6), ("01", Unattend, p9));
+        Assert.That(await Reached(), Is.EqualTo((3, 2, 4)));
+        await AssertSummaryIsExactAsync();
+        await AssertSummaryIsExactAsync("01");
+    }
+
+    sealed record AttendanceRow(string TenantId, Guid InvitationId, string Source, int? Minutes);
+
+    static async Task<AttendanceRow[]> AttendanceRowsAsync(params Guid[] invitations)
+    {
+        await using var conn = await Database.OpenSuperuserAsync();
+        return (await conn.QueryAsync<AttendanceRow>(
+            "SELECT tenant_id AS TenantId, invitation_id AS InvitationId, source AS Source, minutes AS Minutes FROM attendance WHERE invitation_id = ANY(@invitations)",
+            new { invitations })).ToArray();
+    }
 }

@@ -160,8 +160,15 @@ public static class ReachCalculations
 
     public static IReadOnlyList<(DateOnly Day, int Count)> Days(IEnumerable<FigureRow> rows) => rows
         .Where(r => r.Section == "day" && r.Key is not null)
-        .Select(r => (DateOnly.ParseExact(r.Key!, "yyyy-MM-dd", CultureInfo.InvariantCulture), (int)(r.Reached ?? 0)))
+        .Select(r => (ParseDay(r.Key!), (int)(r.Reached ?? 0)))
         .OrderBy(d => d.Item1).ToArray();
+
+    /// <summary>"yyyy-MM-dd" from the figures; parsed by hand, as ParseExact's culture machinery showed up in the profile
+    /// of the national report (one day row per day with a newly reached leader).</summary>
+    static DateOnly ParseDay(string key) => key.Length == 10 && key[4] == '-' && key[7] == '-'
+        ? new DateOnly(int.Parse(key.AsSpan(0, 4), CultureInfo.InvariantCulture), int.Parse(key.AsSpan(5, 2), CultureInfo.InvariantCulture),
+            int.Parse(key.AsSpan(8, 2), CultureInfo.InvariantCulture))
+        : DateOnly.ParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static IReadOnlyList<FunnelStep> Funnel(FigureRow total)
     {

@@ -3,6 +3,8 @@ using System.ComponentModel.DataAnnotations;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Features.Reference;
+using VagaVaraDigital.Api.Tenancy;
 
 namespace VagaVaraDigital.Api.Features.Reach;
 
@@ -26,7 +28,7 @@ public sealed class ReachOptions
 /// row-level security; national: the reporting role's SECURITY DEFINER function, counts only) and caches them
 /// through <see cref="ReachReportCache"/> (at most a minute old).
 /// </summary>
-public sealed class ReachReports(Db db, TimeProvider clock, ReachReportCache cache)
+public sealed class ReachReports(Db db, TimeProvider clock, ReachReportCache cache, ReferenceData reference, TenantStore tenants)
 {
     const string FigureColumns = """
         section AS Section, key AS Key, label AS Label, at AS At, invited AS Invited, answered AS Answered,
@@ -40,7 +42,20 @@ public sealed class ReachReports(Db db, TimeProvider clock, ReachReportCache cac
     /// <summary>The SQL the national report runs (also run directly by the benchmark).</summary>
     public const string NationalSql = $"SELECT {FigureColumns} FROM reach_national_figures(@now)";
 
-    sealed record Municipality(string Code, string Name, string CountyCode);
+    /// <summary>Everything the county report reads, as the one batch it sends (the benchmark's baseline).</summary>
+    public const string CountyBatchSql = $"""
+        {CountySql};
+        SELECT attendance_threshold_minutes FROM tenant_settings;
+        SELECT snapshot_date AS SnapshotDate, invited AS Invited, answered AS Answered, accepted AS Accepted, reached AS Reached
+        FROM reach_snapshots ORDER BY snapshot_date;
+        """;
+
+    /// <summary>Everything the national report reads, as the one batch it sends (the benchmark's baseline).</summary>
+    public const string NationalBatchSql = $"""
+        {NationalSql};
+        SELECT snapshot_date AS SnapshotDate, invited AS Invited, answered AS Answered, accepted AS Accepted, reached AS Reached
+        FROM reach_national_snapshots();
+        """;
 
     public Task<CountyReachReport> CountyAsync(string tenantId, string tenantName, string? municipality, CancellationToken ct) =>
         cache.GetAsync($"reach:county:{tenantId}:{municipality}",
@@ -58,17 +73,11 @@ public sealed class ReachReports(Db db, TimeProvider clock, ReachReportCache cac
         // One round trip: a read unit sends the tenant scope and the four queries as one batch (one implicit read-only
         // transaction, so one snapshot).
         await using var uow = await db.ReadForTenantAsync(tenantId, ct);
-        using var grid = await uow.QueryMultipleAsync($"""
-            {CountySql};
-            SELECT attendance_threshold_minutes FROM tenant_settings;
-            SELECT code AS Code, name AS Name, county_code AS CountyCode FROM municipalities ORDER BY name;
-            SELECT snapshot_date AS SnapshotDate, invited AS Invited, answered AS Answered, accepted AS Accepted, reached AS Reached
-            FROM reach_snapshots ORDER BY snapshot_date;
-            """, new { now, municipality }, ct);
+        using var grid = await uow.QueryMultipleAsync(CountyBatchSql, new { now, municipality }, ct);
         var rows = (await grid.ReadAsync<FigureRow>()).ToArray();
         var threshold = await grid.ReadSingleOrDefaultAsync<int?>();
-        var municipalities = (await grid.ReadAsync<Municipality>()).ToArray();
         var snapshots = (await grid.ReadAsync<SnapshotRow>()).ToArray();
+        var names = (await reference.GetAsync()).MunicipalityByCode;
 
         var total = rows.Single(r => r.Section == "total");
         var today = ReachCalculations.Today(now);
@@ -78,17 +87,16 @@ public sealed class ReachReports(Db db, TimeProvider clock, ReachReportCache cac
         // Lines: the county's municipalities (with or without invitees), others that occur, and the county board itself.
         var codes = municipality is not null
             ? [municipality]
-            : municipalities.Where(m => m.CountyCode == tenantId).Select(m => m.Code)
+            : names.Values.Where(m => m.CountyCode == tenantId).OrderBy(m => m.Name, SwedishOrder).Select(m => m.Code)
                 .Concat(byCode.Keys.Where(k => k != "").Order())
                 .Distinct().ToList();
         if (municipality is null && byCode.ContainsKey("")) codes.Add("");
-        var names = municipalities.ToDictionary(m => m.Code, m => m.Name);
         var lines = codes.Select(code =>
         {
             var r = byCode.GetValueOrDefault(code);
             var reached = (int)(r?.Reached ?? 0);
             return new MunicipalityReach(code == "" ? null : code,
-                code == "" ? "Länsstyrelsen (ingen kommun)" : names.GetValueOrDefault(code, code),
+                code == "" ? "Länsstyrelsen (ingen kommun)" : names.GetValueOrDefault(code)?.Name ?? code,
                 (int)(r?.Invited ?? 0), (int)(r?.Accepted ?? 0), reached, reached > 0);
         }).ToArray();
 
@@ -125,23 +133,16 @@ public sealed class ReachReports(Db db, TimeProvider clock, ReachReportCache cac
         var now = clock.GetUtcNow();
         // One round trip (see ComputeCountyAsync).
         await using var uow = await db.ReadGlobalAsync(ct);
-        using var grid = await uow.QueryMultipleAsync($"""
-            {NationalSql};
-            SELECT id AS Id, name AS Name FROM tenants ORDER BY id;
-            SELECT code AS Code, name AS Name, county_code AS CountyCode FROM municipalities;
-            SELECT snapshot_date AS SnapshotDate, invited AS Invited, answered AS Answered, accepted AS Accepted, reached AS Reached
-            FROM reach_national_snapshots();
-            """, new { now }, ct);
+        using var grid = await uow.QueryMultipleAsync(NationalBatchSql, new { now }, ct);
         var rows = (await grid.ReadAsync<FigureRow>()).ToArray();
-        var tenants = (await grid.ReadAsync<(string Id, string Name)>()).ToArray();
-        var municipalities = (await grid.ReadAsync<Municipality>()).ToDictionary(m => m.Code);
         var snapshots = (await grid.ReadAsync<SnapshotRow>()).ToArray();
+        var municipalities = (await reference.GetAsync()).MunicipalityByCode;
 
         var total = rows.Single(r => r.Section == "total");
         var today = ReachCalculations.Today(now);
         var days = ReachCalculations.Days(rows);
         var summary = ReachCalculations.Summary(total);
-        var names = tenants.ToDictionary(t => t.Id, t => t.Name);
+        var names = (await tenants.AllAsync(ct)).ToDictionary(t => t.Id, t => t.Name);
 
         var counties = rows.Where(r => r.Section == "county").Select(r =>
         {
@@ -168,6 +169,8 @@ public sealed class ReachReports(Db db, TimeProvider clock, ReachReportCache cac
             ReachCalculations.Funnel(total), counties, lines, ReachCalculations.Roles(rows),
             new ReachOverTime(ReachCalculations.Weeks(days, summary.Target, today), snapshots.Select(s => s.ToPoint()).ToArray()));
     }
+
+    static readonly StringComparer SwedishOrder = StringComparer.Create(new System.Globalization.CultureInfo("sv-SE"), false);
 
     sealed class SnapshotRow
     {

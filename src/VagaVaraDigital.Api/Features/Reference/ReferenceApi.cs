@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using VagaVaraDigital.Api.Data;
 
 namespace VagaVaraDigital.Api.Features.Reference;
 
@@ -9,6 +8,8 @@ public static class ReferenceApi
     public sealed record Municipality(string Code, string Name);
     public sealed record County(string Code, string Name, IReadOnlyList<Municipality> Municipalities);
 
+    public static IServiceCollection AddReference(this IServiceCollection services) => services.AddSingleton<ReferenceData>();
+
     public static IEndpointRouteBuilder MapReferenceEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/reference").WithTags("Reference").AllowAnonymous();
@@ -17,14 +18,12 @@ public static class ReferenceApi
         return app;
     }
 
-    static async Task<Ok<County[]>> GetCounties(Db db, HttpContext http, CancellationToken ct)
+    static async Task<Ok<County[]>> GetCounties(ReferenceData reference, HttpContext http)
     {
-        await using var uow = await db.ReadGlobalAsync(ct);
-        var counties = (await uow.QueryAsync<(string Code, string Name)>("SELECT code, name FROM counties ORDER BY code", ct: ct)).ToArray();
-        var municipalities = (await uow.QueryAsync<(string Code, string Name, string CountyCode)>(
-            "SELECT code, name, county_code FROM municipalities ORDER BY code", ct: ct)).ToLookup(m => m.CountyCode);
+        var data = await reference.GetAsync();
+        var municipalities = data.Municipalities.ToLookup(m => m.CountyCode);
         http.Response.Headers.CacheControl = "public, max-age=3600";
-        return TypedResults.Ok(counties
+        return TypedResults.Ok(data.Counties
             .Select(c => new County(c.Code, c.Name, municipalities[c.Code].Select(m => new Municipality(m.Code, m.Name)).ToArray()))
             .ToArray());
     }
