@@ -30,17 +30,30 @@ public sealed class SmtpSink : IAsyncDisposable
     public long Accepted => Interlocked.Read(ref _accepted);
     public int Duplicates => MessageIds.Values.Sum(n => n - 1);
 
+    /// <summary>Accept mail only in a session that went through STARTTLS (<see cref="StartAsync"/>'s tls).</summary>
+    public bool RequireTls { get; private init; }
+
+    /// <summary>Messages accepted in a TLS session.</summary>
+    public long AcceptedOverTls => Interlocked.Read(ref _acceptedOverTls);
+    long _acceptedOverTls;
+
     /// <summary>By first recipient: null accepts; otherwise the SMTP answer (e.g. 550 or 451).</summary>
     public Func<string, SmtpResponse?>? Respond { get; set; }
 
     /// <param name="login">When set, the sink requires SMTP AUTH with this user name and password (over plain TCP: loopback only).</param>
-    public static async Task<SmtpSink> StartAsync(bool keepMessages = true, int port = 0, (string User, string Password)? login = null)
+    /// <param name="tls">When set, the sink offers STARTTLS with this certificate and accepts mail only over TLS.</param>
+    public static async Task<SmtpSink> StartAsync(bool keepMessages = true, int port = 0, (string User, string Password)? login = null,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null)
     {
-        var sink = new SmtpSink { KeepMessages = keepMessages };
+        var sink = new SmtpSink { KeepMessages = keepMessages, RequireTls = tls is not null };
         sink.Port = port != 0 ? port : FreePort();
         var options = new SmtpServerOptionsBuilder().ServerName("localhost")
-            .Endpoint(e => e.Endpoint(new IPEndPoint(IPAddress.Loopback, sink.Port)).IsSecure(false)
-                .AuthenticationRequired(login is not null).AllowUnsecureAuthentication(login is not null))
+            .Endpoint(e =>
+            {
+                e.Endpoint(new IPEndPoint(IPAddress.Loopback, sink.Port)).IsSecure(false)
+                    .AuthenticationRequired(login is not null).AllowUnsecureAuthentication(login is not null && tls is null);
+                if (tls is not null) e.Certificate(tls).SupportedSslProtocols(System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+            })
             .MaxMessageSize(10 * 1024 * 1024)
             .Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
@@ -107,19 +120,36 @@ public sealed class SmtpSink : IAsyncDisposable
 
         sealed class Pipe(TcpClient client) : SmtpServer.IO.ISecurableDuplexPipe
         {
-            readonly Stream _stream = client.GetStream();
+            readonly Stream _tcp = client.GetStream();
+            Stream? _tls;
             System.IO.Pipelines.PipeReader? _reader;
             System.IO.Pipelines.PipeWriter? _writer;
-            public System.IO.Pipelines.PipeReader Input => _reader ??= System.IO.Pipelines.PipeReader.Create(_stream);
-            public System.IO.Pipelines.PipeWriter Output => _writer ??= System.IO.Pipelines.PipeWriter.Create(_stream);
-            public bool IsSecure => false;
-            public System.Security.Authentication.SslProtocols SslProtocol => System.Security.Authentication.SslProtocols.None;
-            public Task UpgradeAsync(System.Security.Cryptography.X509Certificates.X509Certificate certificate,
-                System.Security.Authentication.SslProtocols protocols, CancellationToken cancellationToken = default) =>
-                throw new NotSupportedException("The test sink does not do TLS.");
+            Stream Current => _tls ?? _tcp;
+            public System.IO.Pipelines.PipeReader Input => _reader ??= System.IO.Pipelines.PipeReader.Create(Current);
+            public System.IO.Pipelines.PipeWriter Output => _writer ??= System.IO.Pipelines.PipeWriter.Create(Current);
+            public bool IsSecure => _tls is not null;
+            public System.Security.Authentication.SslProtocols SslProtocol =>
+                (_tls as System.Net.Security.SslStream)?.SslProtocol ?? System.Security.Authentication.SslProtocols.None;
+
+            /// <summary>STARTTLS: the TLS handshake on the same connection; reading and writing continue through it.</summary>
+            public async Task UpgradeAsync(System.Security.Cryptography.X509Certificates.X509Certificate certificate,
+                System.Security.Authentication.SslProtocols protocols, CancellationToken cancellationToken = default)
+            {
+                var ssl = new System.Net.Security.SslStream(_tcp, leaveInnerStreamOpen: true);
+                await ssl.AuthenticateAsServerAsync(new System.Net.Security.SslServerAuthenticationOptions
+                {
+                    ServerCertificate = certificate,
+                    EnabledSslProtocols = protocols,
+                }, cancellationToken);
+                _tls = ssl;
+                _reader = null;
+                _writer = null;
+            }
+
             public void Dispose()
             {
-                _stream.Dispose();
+                _tls?.Dispose();
+                _tcp.Dispose();
                 client.Dispose();
             }
         }
@@ -138,6 +168,8 @@ public sealed class SmtpSink : IAsyncDisposable
         {
             var to = transaction.To.FirstOrDefault() is { } m ? $"{m.User}@{m.Host}" : "";
             if (sink.Respond?.Invoke(to) is { } answer) return Task.FromResult(answer);
+            if (sink.RequireTls && !context.Pipe.IsSecure) return Task.FromResult(new SmtpResponse((SmtpReplyCode)530, "5.7.0 Must issue a STARTTLS command first"));
+            if (context.Pipe.IsSecure) Interlocked.Increment(ref sink._acceptedOverTls);
             var message = MimeMessage.Load(new MemoryStream(buffer.ToArray()));
             sink.MessageIds.AddOrUpdate(message.MessageId ?? Guid.NewGuid().ToString(), 1, (_, n) => n + 1);
             if (sink.KeepMessages) sink.Messages.Enqueue(message);

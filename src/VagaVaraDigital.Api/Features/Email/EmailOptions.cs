@@ -20,6 +20,13 @@ public sealed class EmailOptions
     [RegularExpression("^(starttls|ssl|auto|none)$")]
     public string SmtpSecurity { get; set; } = "starttls";
 
+    /// <summary>
+    /// SHA-256 fingerprint (hex, colons allowed) of a server certificate to accept although no trusted CA signed it or its
+    /// name differs (an internal relay with its own certificate). Any other certificate must be valid as usual.
+    /// </summary>
+    [RegularExpression("^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$", ErrorMessage = "Email:SmtpTrustedCertificate är ett SHA-256-fingeravtryck (64 hexadecimala tecken, kolon tillåtna).")]
+    public string? SmtpTrustedCertificate { get; set; }
+
     public string? SmtpUsername { get; set; }
     public string? SmtpPassword { get; set; }
 

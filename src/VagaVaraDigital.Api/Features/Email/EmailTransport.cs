@@ -48,7 +48,20 @@ public sealed class SmtpTransport(EmailOptions options, ILogger<SmtpTransport> l
 
     sealed class Session(EmailOptions options, ILogger logger) : IEmailSession
     {
-        readonly SmtpClient _client = new() { Timeout = (int)options.SmtpTimeout.TotalMilliseconds };
+        readonly SmtpClient _client = CreateClient(options);
+
+        static SmtpClient CreateClient(EmailOptions options)
+        {
+            var client = new SmtpClient { Timeout = (int)options.SmtpTimeout.TotalMilliseconds };
+            if (options.SmtpTrustedCertificate is { } pinned)
+            {
+                var fingerprint = Convert.FromHexString(pinned.Replace(":", ""));
+                client.ServerCertificateValidationCallback = (_, certificate, _, errors) =>
+                    errors == System.Net.Security.SslPolicyErrors.None
+                    || certificate is not null && certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256).AsSpan().SequenceEqual(fingerprint);
+            }
+            return client;
+        }
 
         async Task EnsureConnectedAsync(CancellationToken ct)
         {
