@@ -54,6 +54,21 @@ public sealed class RecurringProbeJob
     }
 }
 
+/// <summary>A tenant job that fails on its first run and succeeds on the next (the retry test).</summary>
+public sealed class FlakyProbeJob(Db db)
+{
+    public static readonly ConcurrentDictionary<string, List<string>> Runs = new();
+
+    public async Task RunAsync(string tenantId, string runId)
+    {
+        await using var uow = await db.BeginAsync();
+        var seen = await uow.QuerySingleAsync<string>("SELECT current_setting('app.tenant_id')");
+        var runs = Runs.GetOrAdd(runId, _ => []);
+        lock (runs) runs.Add(seen);
+        if (runs.Count == 1) throw new InvalidOperationException("the first run fails on purpose");
+    }
+}
+
 public sealed class JobsTests : ApiTest
 {
     static async Task<Guid> BInviteeIdAsync()
@@ -236,6 +251,41 @@ public sealed class JobsTests : ApiTest
             Assert.That(RecurringProbeJob.Runs, Is.EqualTo(1), "ran once");
             Assert.That(created, Is.EqualTo(1), "one background job for the occurrence");
         });
+    }
+
+    [Test]
+    public async Task A_failed_job_is_scheduled_again_and_its_retry_runs_in_the_same_tenant()
+    {
+        await using var app = new PlatformFactory(Database, b => b
+            .UseSetting("Jobs:Server", "true")
+            .UseSetting("Jobs:RegisterRecurringJobs", "false")
+            .UseSetting("Jobs:WorkerCount", "1")
+            .UseSetting("Jobs:QueuePollInterval", "00:00:00.200")
+            .UseSetting("Jobs:ShutdownTimeout", "00:00:02"));
+        var client = app.Services.GetRequiredService<IBackgroundJobClient>();
+        var storage = app.Services.GetRequiredService<JobStorage>();
+        var runId = Guid.NewGuid().ToString("N");
+        var jobId = client.Enqueue<FlakyProbeJob>(j => j.RunAsync(TwoTenants.A, runId));
+
+        // The failure is recorded and the job is scheduled again (Hangfire's AutomaticRetry, 10 attempts, backoff).
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string? State() { using var c = storage.GetConnection(); return c.GetJobData(jobId)?.State; }
+        string? RetryCount() { using var c = storage.GetConnection(); return c.GetJobParameter(jobId, "RetryCount"); }
+        string? state;
+        while ((state = State()) != "Scheduled" && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var details = storage.GetMonitoringApi().JobDetails(jobId);
+        Assert.Multiple(() =>
+        {
+            Assert.That(state, Is.EqualTo("Scheduled"), "a failed run waits for its retry");
+            Assert.That(details.History.Select(h => h.StateName), Does.Contain("Failed"));
+            Assert.That(details.History.First(h => h.StateName == "Scheduled").Reason, Does.Contain("Retry attempt 1 of 10"));
+            Assert.That(RetryCount(), Is.EqualTo("1"));
+        });
+
+        // The retry is brought forward instead of waiting out the backoff: it runs again for tenant A and succeeds.
+        Assert.That(client.Requeue(jobId), Is.True);
+        Assert.That(await WaitForFinalStateAsync(storage, jobId), Is.EqualTo("Succeeded"));
+        Assert.That(FlakyProbeJob.Runs[runId], Is.EqualTo(new[] { TwoTenants.A, TwoTenants.A }));
     }
 
     static async Task<string?> WaitForFinalStateAsync(JobStorage storage, string jobId)
