@@ -189,6 +189,74 @@ public sealed class AdminSettingsTests : BrowserTest
     }
 
     [Test]
+    public async Task County_editor_opts_an_invitee_out_after_the_apps_own_confirmation_not_a_browser_dialog()
+    {
+        var page = await PageAsAsync("CountyEditor", "03");
+        var dialogs = 0;
+        page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
+        var created = await page.APIRequest.PostAsync($"{BaseUrl}/t/uppsala/api/invitees", new()
+        {
+            DataObject = new { firstName = "Olle", lastName = "Optut", email = "olle.optut@uppsala.se", municipalityCode = "0380", roleCategory = "kommunledning" },
+        });
+        Assert.That(created.Status, Is.EqualTo(201), await created.TextAsync());
+        var id = JsonDocument.Parse(await created.TextAsync()).RootElement.GetProperty("id").GetString();
+
+        await GoAsync(page, $"/t/uppsala/inbjudna/{id}");
+        var optOut = page.GetByRole(AriaRole.Button, new() { Name = "Registrera att personen inte vill ha e-post" });
+        await optOut.ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Group, new() { Name = "Olle Optut får ingen mer e-post från länet och bjuds inte in till fler sändningar. Fortsätta?" });
+        await Expect(confirm).ToBeVisibleAsync();
+        await Expect(confirm.GetByRole(AriaRole.Button, new() { Name = "Ja, inga fler mejl" })).ToBeFocusedAsync();
+        await AssertAccessibleAsync(page, "invitee-confirm-opt-out");
+
+        // Escape backs out and gives focus back; nothing changed.
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(confirm).ToHaveCountAsync(0);
+        await Expect(optOut).ToBeFocusedAsync();
+        var before = await page.APIRequest.GetAsync($"{BaseUrl}/t/uppsala/api/invitees/{id}");
+        Assert.That(JsonDocument.Parse(await before.TextAsync()).RootElement.GetProperty("status").GetString(), Is.EqualTo("active"));
+
+        // The keyboard confirms.
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(confirm.GetByRole(AriaRole.Button, new() { Name = "Ja, inga fler mejl" })).ToBeFocusedAsync();
+        var answer = await page.RunAndWaitForResponseAsync(() => page.Keyboard.PressAsync("Enter"), r => r.Url.EndsWith("/opt-out") && r.Request.Method == "POST");
+        Assert.That(answer.Status, Is.EqualTo(204));
+        await Expect(optOut).ToHaveCountAsync(0);   // no longer offered: the person has opted out
+        var after = await page.APIRequest.GetAsync($"{BaseUrl}/t/uppsala/api/invitees/{id}");
+        Assert.That(JsonDocument.Parse(await after.TextAsync()).RootElement.GetProperty("status").GetString(), Is.EqualTo("opted_out"));
+        Assert.That(dialogs, Is.Zero, "no window.confirm");
+        await AssertAccessibleAsync(page, "invitee-opted-out");
+    }
+
+    [Test]
+    public async Task County_admin_turns_the_daily_digest_off_under_my_settings_and_an_editor_is_not_offered_it()
+    {
+        var page = await PageAsAsync("CountyAdmin", "03");
+        await GoAsync(page, "/t/uppsala/installningar");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Inställningarnas delar" }).GetByRole(AriaRole.Link, new() { Name = "Mina inställningar" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Mina inställningar");
+        var digest = page.GetByRole(AriaRole.Checkbox, new() { Name = "Skicka mig den dagliga sammanfattningen" });
+        await Expect(digest).ToBeCheckedAsync();   // on by default
+        await AssertAccessibleAsync(page, "my-settings");
+
+        await digest.UncheckAsync();
+        var saved = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Spara" }).ClickAsync(),
+            r => r.Url.EndsWith("/api/email/my-settings") && r.Request.Method == "PUT");
+        Assert.That(saved.Status, Is.EqualTo(200), await saved.TextAsync());
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Sparat" })).ToHaveTextAsync("Sparat. Du får inte längre den dagliga sammanfattningen.");
+        await AssertAccessibleAsync(page, "my-settings-saved");
+
+        await page.ReloadAsync(new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Skicka mig den dagliga sammanfattningen" })).Not.ToBeCheckedAsync();
+
+        // The digest is the county administrators': the page tells an editor their role may not.
+        var editor = await PageAsAsync("CountyEditor", "03");
+        await GoAsync(editor, "/t/uppsala/mina-installningar");
+        await Expect(editor.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        await AssertAccessibleAsync(editor, "my-settings-editor");
+    }
+
+    [Test]
     public async Task System_admin_registers_an_api_client_sees_the_secret_once_and_revokes_it()
     {
         var page = await PageAsAsync("SystemAdmin");

@@ -93,6 +93,20 @@ public abstract class BrowserTest
     {
         var sizes = await page.EvaluateAsync<int[]>("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]");
         var (scroll, client) = (sizes[0], sizes[1]);
-        Assert.That(scroll, Is.LessThanOrEqualTo(client), $"{name} scrolls sideways ({scroll} > {client})");
+        if (scroll <= client) return;
+        // Name the culprits: the outermost elements that reach past the right edge outside any scroll region (positioned ones escape it).
+        var culprits = await page.EvaluateAsync<string[]>("""
+            () => {
+              const width = document.documentElement.clientWidth, out = [];
+              const clipped = (el) => { if (['absolute', 'fixed'].includes(getComputedStyle(el).position)) return false; for (let p = el.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; } return false; };
+              for (const el of document.querySelectorAll('body *')) {
+                const r = el.getBoundingClientRect();
+                if (r.right > width + 1 && !clipped(el) && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 1))
+                  out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className} right=${Math.round(r.right)}`);
+              }
+              return out.slice(0, 5);
+            }
+            """);
+        Assert.That(scroll, Is.LessThanOrEqualTo(client), $"{name} scrolls sideways ({scroll} > {client}): {string.Join("; ", culprits)}");
     }
 }

@@ -124,14 +124,17 @@ public sealed class MunicipalSignInTests : BrowserTest
         await Expect(knivsta).ToHaveCountAsync(1);
         await Expect(knivsta.First).ToContainTextAsync("Nils Nyström");
         await Expect(knivsta.First).ToContainTextAsync("Biträdande kommundirektör");
-        await Expect(knivsta.First).ToContainTextAsync("maja.malm@knivsta.se");   // the nominator, from the county's accounts
+        await Expect(knivsta.First).ToContainTextAsync("maja.malm");   // the nominator's name (from the SSO sign-in), given by the API
+        await Expect(knivsta.First).Not.ToContainTextAsync("maja.malm@knivsta.se");   // never the nominator's address
         await Expect(knivsta.First).ToContainTextAsync("Inte längre i tjänst");
         await AssertAccessibleAsync(admin, "nominations-by-municipality");
 
-        // A CountyEditor sees the same nominations (the nominator's account is for the CountyAdmin's eyes).
+        // A CountyEditor sees the same nominations, with the nominator's name too (not "a municipal user").
         var editor = await PageAsAsync("CountyEditor", "03");
         await GoAsync(editor, "/t/uppsala/inbjudna/nomineringar");
-        await Expect(editor.Locator("section[aria-labelledby='kommun-0330'] tbody tr").First).ToContainTextAsync("en kommunanvändare");
+        var seenByEditor = editor.Locator("section[aria-labelledby='kommun-0330'] tbody tr").First;
+        await Expect(seenByEditor).ToContainTextAsync("maja.malm");
+        await Expect(seenByEditor).Not.ToContainTextAsync("en kommunanvändare");
         await AssertAccessibleAsync(editor, "nominations-by-municipality-editor");
     }
 

@@ -174,10 +174,17 @@ public sealed class ScreensTests : BrowserTest
         await Expect(page.Locator("table tbody tr")).ToHaveCountAsync(21);
         await AssertAccessibleAsync(page, "system-tenants");
 
-        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        var dialogs = 0;
+        page.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
         var row = page.Locator("tr", new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "Länsstyrelsen i Gotlands län" }) });
         await row.GetByRole(AriaRole.Button, new() { Name = "Inaktivera Länsstyrelsen i Gotlands län" }).ClickAsync();
+        // The app's own confirmation in the row (no browser dialog): it says what happens and takes focus.
+        await Expect(row.GetByRole(AriaRole.Group)).ToContainTextAsync("Inaktivera Länsstyrelsen i Gotlands län? Länets användare kommer inte åt tjänsten");
+        await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Ja, inaktivera länet" })).ToBeFocusedAsync();
+        await AssertAccessibleAsync(page, "system-tenants-confirm-deactivate");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Ja, inaktivera länet" }).ClickAsync();
         await Expect(row).ToContainTextAsync("Inaktiv");
+        Assert.That(dialogs, Is.Zero, "no window.confirm");
         await row.GetByRole(AriaRole.Button, new() { Name = "Aktivera Länsstyrelsen i Gotlands län" }).ClickAsync();
         await Expect(row).ToContainTextAsync("Aktiv");
     }
@@ -187,8 +194,10 @@ public sealed class ScreensTests : BrowserTest
     public async Task Screens_reflow_at_narrow_widths(int width)
     {
         var admin = await PageAsAsync("CountyAdmin", "03", width: width, height: 800);
-        foreach (var path in new[] { "/t/uppsala/", "/t/uppsala/inbjudna", "/t/uppsala/inbjudna/import", "/t/uppsala/sandningar", "/t/uppsala/sandningar/ny",
-                     "/t/uppsala/installningar", "/t/uppsala/anvandare", "/t/uppsala/e-post", "/t/uppsala/granskningslogg", "/t/uppsala/tillganglighet" })
+        await ZoomTests.SeedScreensDataAsync(admin);   // a webcast (for the calendar) and a nomination
+        foreach (var path in new[] { "/t/uppsala/", "/t/uppsala/inbjudna", "/t/uppsala/inbjudna/import", "/t/uppsala/inbjudna/nomineringar", "/t/uppsala/sandningar",
+                     "/t/uppsala/sandningar?vy=kalender", "/t/uppsala/sandningar/ny", "/t/uppsala/installningar", "/t/uppsala/anvandare", "/t/uppsala/e-post",
+                     "/t/uppsala/granskningslogg", "/t/uppsala/mina-installningar", "/t/uppsala/tillganglighet" })
         {
             await GoAsync(admin, path);
             await Expect(admin.Locator(".state-loading")).ToHaveCountAsync(0);
@@ -197,7 +206,7 @@ public sealed class ScreensTests : BrowserTest
         await admin.ScreenshotAsync(new() { Path = Path.Combine(E2ERun.Artifacts, $"audit-log-{width}px.png"), FullPage = true });
 
         var national = await PageAsAsync("SystemAdmin", width: width, height: 800);
-        foreach (var path in new[] { "/", "/nationellt", "/system/lan", "/konto/logga-in" })
+        foreach (var path in new[] { "/", "/nationellt", "/system/lan", "/system/api-klienter", "/konto/logga-in" })
         {
             await GoAsync(national, path);
             await Expect(national.Locator(".state-loading")).ToHaveCountAsync(0);

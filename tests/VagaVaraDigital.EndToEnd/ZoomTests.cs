@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -7,19 +9,25 @@ namespace VagaVaraDigital.EndToEnd;
 /// 200 % zoom on a 1280×800 screen is a 640×400 CSS-pixel viewport at device scale factor 2. Every main screen,
 /// as the role that uses it: nothing scrolls sideways (WCAG 1.4.10) except a data table inside a labelled,
 /// focusable scroll region, and the skip link is the first Tab stop and moves focus to the main content.
+/// "{webcast}" and "{invitee}" in a path are a scheduled webcast and a municipal nomination made for the test, so the
+/// calendar, the nominations and the detail screens have something to show.
 /// </summary>
 [TestFixture]
 public sealed class ZoomTests : BrowserTest
 {
     static readonly (string? Role, string? Tenant, string? Municipality, string[] Paths)[] Screens =
     [
-        (null, null, null, ["/", "/tillganglighet", "/konto/logga-in", "/konto/glomt-losenord", "/t/uppsala/tillganglighet"]),
+        (null, null, null, ["/", "/tillganglighet", "/konto/logga-in", "/konto/glomt-losenord", "/konto/nytt-losenord", "/konto/aktivera", "/t/uppsala/tillganglighet"]),
         ("CountyAdmin", "03", null, [
-            "/t/uppsala/", "/t/uppsala/inbjudna", "/t/uppsala/inbjudna/ny", "/t/uppsala/inbjudna/import", "/t/uppsala/inbjudna/registerutdrag",
-            "/t/uppsala/sandningar", "/t/uppsala/sandningar/ny", "/t/uppsala/e-post", "/t/uppsala/installningar", "/t/uppsala/installningar/inloggning",
-            "/t/uppsala/installningar/dataskydd", "/t/uppsala/anvandare", "/t/uppsala/granskningslogg"]),
-        ("CountyEditor", "03", null, ["/t/uppsala/", "/t/uppsala/inbjudna", "/t/uppsala/sandningar"]),
-        ("MunicipalUser", "03", "0380", ["/t/uppsala/"]),
+            "/t/uppsala/", "/t/uppsala/inbjudna", "/t/uppsala/inbjudna/ny", "/t/uppsala/inbjudna/{invitee}", "/t/uppsala/inbjudna/import",
+            "/t/uppsala/inbjudna/nomineringar", "/t/uppsala/inbjudna/registerutdrag", "/t/uppsala/sandningar", "/t/uppsala/sandningar?vy=kalender",
+            "/t/uppsala/sandningar/ny", "/t/uppsala/sandningar/{webcast}", "/t/uppsala/sandningar/{webcast}/andra", "/t/uppsala/e-post",
+            "/t/uppsala/installningar", "/t/uppsala/installningar/inloggning", "/t/uppsala/installningar/dataskydd", "/t/uppsala/anvandare",
+            "/t/uppsala/granskningslogg", "/t/uppsala/mina-installningar"]),
+        ("CountyEditor", "03", null, ["/t/uppsala/", "/t/uppsala/inbjudna", "/t/uppsala/inbjudna/nomineringar", "/t/uppsala/sandningar",
+            "/t/uppsala/sandningar?vy=kalender"]),
+        ("MunicipalUser", "03", "0380", ["/t/uppsala/", "/t/uppsala/inbjudna", "/t/uppsala/inbjudna/{invitee}", "/t/uppsala/sandningar",
+            "/t/uppsala/sandningar?vy=kalender"]),
         ("NationalViewer", null, null, ["/", "/nationellt"]),
         ("SystemAdmin", null, null, ["/system/lan", "/system/api-klienter"]),
     ];
@@ -49,10 +57,11 @@ public sealed class ZoomTests : BrowserTest
     public async Task Every_main_screen_fits_200_percent_zoom_and_starts_with_the_skip_link()
     {
         var problems = new List<string>();
+        var (webcast, invitee) = await SeedScreensDataAsync(await PageAsAsync("CountyAdmin", "03"));
         foreach (var (role, tenant, municipality, paths) in Screens)
         {
             var page = await PageAsAsync(role, tenant, municipality, width: 640, height: 400, deviceScaleFactor: 2);
-            foreach (var path in paths)
+            foreach (var path in paths.Select(p => p.Replace("{webcast}", webcast).Replace("{invitee}", invitee)))
             {
                 var name = $"{role ?? "anonymous"} {path}";
                 await GoAsync(page, path);
@@ -76,5 +85,37 @@ public sealed class ZoomTests : BrowserTest
         }
         Assert.That(problems, Is.Empty, string.Join("\n", problems));
         Assert.That(ConsoleErrors, Is.Empty);
+    }
+
+    /// <summary>
+    /// Something for every screen to show: a scheduled webcast next month (the calendar opens on it) and an invitee
+    /// nominated by a municipal user of Uppsala (0380). Returns their ids.
+    /// </summary>
+    internal static async Task<(string Webcast, string Invitee)> SeedScreensDataAsync(IPage admin)
+    {
+        var start = DateTime.UtcNow.AddMonths(1).Date.AddHours(9);
+        var created = await admin.APIRequest.PostAsync($"{BaseUrl}/t/uppsala/api/webcasts", new()
+        {
+            DataObject = new
+            {
+                title = "Digitaliseringen av planprocessen – en längre rubrik som ska radbrytas", description = "En sändning i testet.",
+                startsAt = start.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture), durationMinutes = 60, platform = "zoom",
+                joinUrl = "https://zoom.us/j/123456789", capacity = (int?)null,
+                audienceMunicipalities = Array.Empty<string>(), audienceRoleCategories = Array.Empty<string>(),
+            },
+        });
+        Assert.That(created.Status, Is.EqualTo(201), await created.TextAsync());
+        var webcast = JsonDocument.Parse(await created.TextAsync()).RootElement.GetProperty("id").GetString()!;
+        var scheduled = await admin.APIRequest.PostAsync($"{BaseUrl}/t/uppsala/api/webcasts/{webcast}/schedule");
+        Assert.That(scheduled.Status, Is.EqualTo(200), await scheduled.TextAsync());
+
+        var nominated = await admin.APIRequest.PostAsync($"{BaseUrl}/t/uppsala/api/invitees", new()
+        {
+            Headers = new Dictionary<string, string> { ["Authorization"] = AppServer.Identity("MunicipalUser", "03", "0380") },
+            DataObject = new { firstName = "Nora", lastName = "Nominerad", email = "nora.nominerad@uppsala.se", roleCategory = "kommunledning", title = "Kommundirektör" },
+        });
+        Assert.That(nominated.Status, Is.EqualTo(201), await nominated.TextAsync());
+        var invitee = JsonDocument.Parse(await nominated.TextAsync()).RootElement.GetProperty("id").GetString()!;
+        return (webcast, invitee);
     }
 }

@@ -50,6 +50,7 @@ export const routes: RouteObject[] = [
       { path: 'installningar/dataskydd', element: lazyPage(() => import('./pages/settings/PrivacyPage').then((m) => m.PrivacyPage)) },
       { path: 'inbjudna/registerutdrag', element: lazyPage(() => import('./pages/invitees/SubjectAccessPage').then((m) => m.SubjectAccessPage)) },
       { path: 'system/api-klienter', element: lazyPage(() => import('./pages/system/ApiClientsPage').then((m) => m.ApiClientsPage)) },
+      { path: 'mina-installningar', element: lazyPage(() => import('./pages/MySettingsPage').then((m) => m.MySettingsPage)) },
       { path: 'granskningslogg', element: <AuditPage /> },
       { path: 'anvandare', element: <UsersPage /> },
       { path: 'e-post', element: <EmailPage /> },

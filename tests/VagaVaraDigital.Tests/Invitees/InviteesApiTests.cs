@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using Dapper;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using VagaVaraDigital.Api.Identity.Store;
 using VagaVaraDigital.Tests.Infrastructure;
 using static VagaVaraDigital.Tests.Invitees.InviteeTestData;
 
@@ -199,6 +202,60 @@ public sealed class InviteesApiTests : ApiTest
         await using var su = await Database.OpenSuperuserAsync();
         var actions = (await su.QueryAsync<string>("SELECT action FROM audit_log WHERE target = @t ORDER BY id", new { t = $"invitee:{id}" })).ToArray();
         Assert.That(actions, Is.EqualTo(new[] { "invitee.nominated", "invitee.updated" }));
+    }
+
+    [Test]
+    public async Task County_staff_see_the_nominators_name_and_a_municipal_user_sees_no_one_elses_id()
+    {
+        // The nominating account (the id ClientAs signs in with), and a namesake id in another county.
+        await CreateAccountAsync($"test-MunicipalUser-{TwoTenants.A}", "Ulla Nominerare", "ulla.nominerare@uppsala.se", TwoTenants.A, "0380");
+        var nominator = Municipal("0380");
+        var id = (await CreateAsync(nominator, Person("Nils", "Nominerad", "nils@uppsala.se", municipality: null))).GetProperty("id").GetString();
+
+        foreach (var staff in new[] { Editor(), App.ClientAs("CountyAdmin", TwoTenants.A, tenantSlug: TwoTenants.ASlug) })
+        {
+            var listed = (await GetJsonAsync(staff, "api/invitees?source=nomination")).GetProperty("items")[0];
+            var one = await GetJsonAsync(staff, $"api/invitees/{id}");
+            Assert.Multiple(() =>
+            {
+                Assert.That(listed.GetProperty("nominatedByName").GetString(), Is.EqualTo("Ulla Nominerare"));
+                Assert.That(one.GetProperty("nominatedByName").GetString(), Is.EqualTo("Ulla Nominerare"));
+                Assert.That(one.GetProperty("nominatedBy").GetString(), Is.EqualTo($"test-MunicipalUser-{TwoTenants.A}"));
+                Assert.That(one.ToString(), Does.Not.Contain("ulla.nominerare@"), "the name only, never the nominator's address");
+            });
+        }
+
+        // The nominator sees their own id (no name needed); a colleague in the same municipality sees neither.
+        var own = await GetJsonAsync(nominator, $"api/invitees/{id}");
+        Assert.That(own.GetProperty("nominatedBy").GetString(), Is.EqualTo($"test-MunicipalUser-{TwoTenants.A}"));
+        Assert.That(own.GetProperty("nominatedByName").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+        using var colleague = App.CreateClient(new() { BaseAddress = new Uri($"http://localhost/t/{TwoTenants.ASlug}/") });
+        colleague.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(TestIdentity.SchemeName,
+            $"role=MunicipalUser;tenant={TwoTenants.A};municipality=0380;id=colleague-in-0380");
+        foreach (var seen in new[] { await GetJsonAsync(colleague, $"api/invitees/{id}"), (await GetJsonAsync(colleague, "api/invitees")).GetProperty("items")[0] })
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(seen.GetProperty("nominatedBy").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null), "no other user's raw id");
+                Assert.That(seen.GetProperty("nominatedByName").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+            });
+        }
+
+        // An account of another county with the same id is never taken for the nominator.
+        await Database.ExecuteAsSuperuserAsync($"""UPDATE "AspNetUsers" SET "TenantId" = '{TwoTenants.B}' WHERE "Id" = 'test-MunicipalUser-{TwoTenants.A}'""");
+        Assert.That((await GetJsonAsync(Editor(), $"api/invitees/{id}")).GetProperty("nominatedByName").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+    }
+
+    static async Task CreateAccountAsync(string id, string displayName, string email, string tenantId, string municipality)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>();
+        var result = await users.CreateAsync(new PlatformUser
+        {
+            Id = id, UserName = email, Email = email, DisplayName = displayName, Role = "MunicipalUser", TenantId = tenantId,
+            MunicipalityCode = municipality, CreatedAt = DateTime.UtcNow,
+        });
+        Assert.That(result.Succeeded, string.Join(", ", result.Errors.Select(e => e.Description)));
     }
 
     [Test]

@@ -28,6 +28,7 @@ public sealed class RowLevelSecurityTests : ApiTest
         "oidc_keys", // one issuer for the platform
         "user_preferences", // a person's own settings (language), read after sign-in by user id, like the accounts (migration 0600)
         "platform_email_outbox", // mail to accounts without a tenant (SystemAdmin, NationalViewer): no tenant to scope by (ADR 0015)
+        "platform_audit_log", // actions that belong to no county (SystemAdmin's API clients, migration 0652); append-only, ids only
     ];
 
     static async Task<string[]> TablesAsync(NpgsqlConnection conn, bool tenantOwned) => (await conn.QueryAsync<string>("""

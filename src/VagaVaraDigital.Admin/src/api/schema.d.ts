@@ -139,6 +139,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/system/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plattformens granskningslogg (API-klienter), nyast först */
+        get: operations["ListPlatformAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reach": {
         parameters: {
             query?: never;
@@ -963,6 +980,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/system/api-clients/{clientId}/addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Ändra en interaktiv klients omdirigeringsadresser och adresser efter utloggning */
+        put: operations["UpdateApiClientAddresses"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/system/api-clients/{clientId}": {
         parameters: {
             query?: never;
@@ -1117,6 +1151,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/email/my-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mina e-postinställningar i länet (den dagliga sammanfattningen till länets administratörer) */
+        get: operations["GetMyEmailSettings"];
+        /** Ändra mina e-postinställningar: dailyDigest = false stänger av den dagliga sammanfattningen */
+        put: operations["SaveMyEmailSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tenant/sso-providers": {
         parameters: {
             query?: never;
@@ -1186,6 +1238,10 @@ export interface components {
             scopes: string[];
             redirectUris: string[];
             postLogoutRedirectUris: string[];
+        };
+        ApiClientAddresses: {
+            redirectUris: null | string[];
+            postLogoutRedirectUris: null | string[];
         };
         AudienceFilter: {
             municipalities: null | string[];
@@ -1426,6 +1482,7 @@ export interface components {
             /** Format: uuid */
             importBatchId?: null | string;
             nominatedBy?: null | string;
+            nominatedByName?: null | string;
             noLongerInOffice?: boolean;
             status: string;
             /** Format: date-time */
@@ -1482,6 +1539,7 @@ export interface components {
             lastName?: null | string;
             municipalityCode?: null | string;
             status?: string;
+            answer?: string;
             /** Format: date-time */
             respondedAt?: string;
         };
@@ -1522,6 +1580,12 @@ export interface components {
             /** Format: int32 */
             reached: number | string;
             covered: boolean;
+        };
+        MyEmailSettings: {
+            dailyDigest: boolean;
+        };
+        MyEmailSettingsUpdate: {
+            dailyDigest: null | boolean;
         };
         NationalReachReport: {
             /** Format: int32 */
@@ -2203,6 +2267,30 @@ export interface operations {
         };
     };
     ListAuditEntries: {
+        parameters: {
+            query?: {
+                before?: number | string;
+                limit?: number | string;
+                action?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+        };
+    };
+    ListPlatformAuditEntries: {
         parameters: {
             query?: {
                 before?: number | string;
@@ -3778,6 +3866,41 @@ export interface operations {
             };
         };
     };
+    UpdateApiClientAddresses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiClientAddresses"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClient"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
     DeleteApiClient: {
         parameters: {
             query?: never;
@@ -4022,6 +4145,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TemplatePreview"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+        };
+    };
+    GetMyEmailSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyEmailSettings"];
+                };
+            };
+        };
+    };
+    SaveMyEmailSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MyEmailSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyEmailSettings"];
                 };
             };
             /** @description Bad Request */

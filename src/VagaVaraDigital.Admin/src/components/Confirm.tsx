@@ -2,6 +2,28 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /**
+ * The confirmation itself (message, confirming button with focus, Cancel; Escape cancels), for a caller that decides
+ * when to ask — e.g. after a form's own checks (moving a webcast). {@link ConfirmAction} is the usual way in.
+ */
+export function ConfirmPanel({ message, confirmLabel, onConfirm, onCancel, pending, className = 'button danger small' }: {
+  message: ReactNode; confirmLabel: string; onConfirm: () => void; onCancel: () => void; pending?: boolean; className?: string;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => { confirmRef.current?.focus(); }, []);
+  return (
+    <div className="confirm" role="group" aria-labelledby={`${id}-msg`} onKeyDown={(e) => { if (e.key === 'Escape') onCancel(); }}>
+      <p id={`${id}-msg`} className="confirm-message">{message}</p>
+      <div className="button-row">
+        <button ref={confirmRef} type="button" className={className} disabled={pending} onClick={onConfirm}>{confirmLabel}</button>
+        <button type="button" className="button secondary small" onClick={onCancel}>{t('common.cancel')}</button>
+      </div>
+    </div>
+  );
+}
+
+/**
  * A destructive action with an inline confirmation: the first press shows what will happen and moves focus
  * to the confirming button; Cancel (or Escape) puts focus back. No modal, so it works the same with a screen
  * reader, the keyboard and at 320 px.

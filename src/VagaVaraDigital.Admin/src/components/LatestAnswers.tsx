@@ -5,7 +5,10 @@ import { api, unwrap } from '../api/client';
 import { formatDateTime } from '../format';
 import { ErrorMessage, Loading } from './PageState';
 
-/** The county's latest RSVP answers: who, which webcast, what, when (county dashboard, staff only). */
+/**
+ * The county's latest RSVP answers: who, which webcast, the answer given ("Tackat ja"/"Tackat nej" — not the invitation's
+ * status now, which moves on to attended/absent) and when (county dashboard, staff only).
+ */
 export function LatestAnswers() {
   const { t, i18n } = useTranslation();
   const answers = useQuery({ queryKey: ['latest-answers'], queryFn: () => unwrap(api.GET('/api/invitations/latest-answers', { params: { query: { limit: 10 } } })) });
@@ -30,7 +33,7 @@ export function LatestAnswers() {
                   <tr key={a.invitationId}>
                     <th scope="row"><Link to={`/inbjudna/${a.inviteeId}`}>{[a.firstName, a.lastName].filter(Boolean).join(' ')}</Link></th>
                     <td><Link to={`/sandningar/${a.webcastId}`}>{a.webcastTitle}</Link></td>
-                    <td>{t(`invitations.${a.status}`, { defaultValue: a.status })}</td>
+                    <td>{t(`invitations.${a.answer}`, { defaultValue: a.answer })}</td>
                     <td>{formatDateTime(a.respondedAt, i18n.language)}</td>
                   </tr>
                 ))}

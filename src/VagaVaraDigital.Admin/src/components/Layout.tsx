@@ -51,6 +51,7 @@ function UserBox() {
     return (
       <span className="user-box">
         <span>{t('signIn.signedInAs', { name: session.data.user.name ?? session.data.user.email ?? '' })}</span>
+        {inTenant && session.data.user.role === 'CountyAdmin' && <Link to="/mina-installningar">{t('nav.mySettings')}</Link>}
         <button type="button" className="link-button" onClick={() => void signOut()}>{t('signIn.signOut')}</button>
       </span>
     );

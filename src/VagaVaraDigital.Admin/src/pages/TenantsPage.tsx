@@ -5,6 +5,7 @@ import { Page } from '../components/Page';
 import { ErrorMessage, QueryView } from '../components/PageState';
 import { DataTable } from '../components/charts/DataTable';
 import { formatDateTime } from '../format';
+import { ConfirmAction } from '../components/Confirm';
 
 /** SystemAdmin: the 21 tenants, on and off; a link to the job dashboard. */
 export function TenantsPage() {
@@ -35,17 +36,13 @@ export function TenantsPage() {
               {
                 key: 'action',
                 header: '',
-                cell: (r) => (
-                  <button
-                    type="button"
-                    className="button secondary small"
-                    disabled={toggle.isPending}
-                    onClick={() => {
-                      if (r.isActive && !window.confirm(t('tenants.confirmDeactivate', { name: r.name }))) return;
-                      toggle.mutate({ id: r.id, isActive: !r.isActive });
-                    }}
-                  >
-                    {r.isActive ? t('tenants.deactivate', { name: r.name }) : t('tenants.activate', { name: r.name })}
+                cell: (r) => r.isActive ? (
+                  <ConfirmAction label={t('tenants.deactivate', { name: r.name })} className="button secondary small"
+                    message={t('tenants.confirmDeactivate', { name: r.name })} confirmLabel={t('tenants.confirmDeactivateButton')}
+                    pending={toggle.isPending} onConfirm={() => toggle.mutate({ id: r.id, isActive: false })} />
+                ) : (
+                  <button type="button" className="button secondary small" disabled={toggle.isPending} onClick={() => toggle.mutate({ id: r.id, isActive: true })}>
+                    {t('tenants.activate', { name: r.name })}
                   </button>
                 ),
               },

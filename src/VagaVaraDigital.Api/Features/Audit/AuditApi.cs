@@ -19,7 +19,26 @@ public static class AuditApi
     {
         var group = app.MapGroup("/api/audit").WithTags("Audit").RequireTenant().RequireAuthorization(Policies.CountyAdmin);
         group.MapGet("/", List).WithName("ListAuditEntries").WithSummary("Granskningsloggen, nyast först");
+        app.MapGroup("/api/system/audit").WithTags("Audit").RequireAuthorization(Policies.SystemAdmin)
+            .MapGet("/", ListPlatform).WithName("ListPlatformAuditEntries").WithSummary("Plattformens granskningslogg (API-klienter), nyast först");
         return app;
+    }
+
+    /// <summary>The platform's log (actions outside every county), newest first; paged like <see cref="List"/>.</summary>
+    static async Task<Ok<AuditPage>> ListPlatform(Db db, long? before, int? limit, string? action, CancellationToken ct)
+    {
+        var take = Math.Clamp(limit ?? 50, 1, 200);
+        await using var uow = await db.ReadGlobalAsync(ct);
+        var rows = (await uow.QueryAsync<AuditEntry>("""
+            SELECT id, occurred_at AS OccurredAt, actor_id AS ActorId, actor_name AS ActorName, action, target,
+                   details::text AS Details, correlation_id AS CorrelationId
+            FROM platform_audit_log
+            WHERE (@before::bigint IS NULL OR id < @before) AND (@action::text IS NULL OR action = @action)
+            ORDER BY id DESC
+            LIMIT @take
+            """, new { before, action, take = take + 1 }, ct)).ToList();
+        long? next = rows.Count > take ? rows[take - 1].Id : null;
+        return TypedResults.Ok(new AuditPage(rows.Take(take).ToArray(), next));
     }
 
     /// <summary>Newest first; pass <c>before</c> = the last id of a page for the next page.</summary>

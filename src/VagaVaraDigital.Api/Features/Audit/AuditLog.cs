@@ -15,6 +15,25 @@ public sealed class AuditLog(CurrentUser user, IHttpContextAccessor http)
     public Task RecordAsync(UnitOfWork uow, string action, string? target, object? details = null, CancellationToken ct = default) =>
         RecordForTenantAsync(uow, uow.RequiredTenantId, action, target, details, ct);
 
+    /// <summary>
+    /// For actions that belong to no county (SystemAdmin's API clients): the platform's own log
+    /// (<c>platform_audit_log</c>, migration 0652), in the caller's unit of work (a global one will do).
+    /// </summary>
+    public Task RecordPlatformAsync(UnitOfWork uow, string action, string? target, object? details = null, CancellationToken ct = default) =>
+        uow.ExecuteAsync("""
+            INSERT INTO platform_audit_log (actor_id, actor_name, action, target, details, correlation_id)
+            VALUES (@actorId, @actorName, @action, @target, @details::jsonb, @correlationId)
+            """,
+            new
+            {
+                actorId = user.Id ?? "system",
+                actorName = user.Name ?? "system",
+                action,
+                target,
+                details = JsonSerializer.Serialize(details ?? new { }, JsonSerializerOptions.Web),
+                correlationId = http.HttpContext is { } ctx ? Observability.CorrelationId(ctx) : null,
+            }, ct);
+
     /// <summary>For actions on a tenant taken outside its scope (SystemAdmin activating a tenant).</summary>
     public async Task RecordForTenantAsync(UnitOfWork uow, string tenantId, string action, string? target, object? details, CancellationToken ct)
     {

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpenIddict.Abstractions;
+using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Features.Audit;
 using VagaVaraDigital.Api.Hosting;
 using VagaVaraDigital.Api.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -22,6 +24,8 @@ public static class ApiClientsApi
     public sealed record NewApiClient(string? DisplayName, string? Kind, string[]? Scopes, string[]? RedirectUris,
         string[]? PostLogoutRedirectUris = null, bool? Confidential = null);
     public sealed record CreatedApiClient(ApiClient Client, string? ClientSecret);
+    /// <summary>An interactive client's addresses, replaced as a whole (the list the client should have).</summary>
+    public sealed record ApiClientAddresses(string[]? RedirectUris, string[]? PostLogoutRedirectUris);
 
     static readonly string[] MachineScopes = [OidcServer.ReachReadScope];
     static readonly string[] InteractiveScopes = [Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.OfflineAccess, OidcServer.ReachReadScope];
@@ -31,6 +35,8 @@ public static class ApiClientsApi
         var group = app.MapGroup("/api/system/api-clients").WithTags("API-klienter").RequireAuthorization(Policies.SystemAdmin);
         group.MapGet("/", List).WithName("ListApiClients").WithSummary("Registrerade API-klienter");
         group.MapPost("/", Create).WithName("CreateApiClient").WithSummary("Registrera en maskinklient eller interaktiv klient");
+        group.MapPut("/{clientId}/addresses", UpdateAddresses).WithName("UpdateApiClientAddresses")
+            .WithSummary("Ändra en interaktiv klients omdirigeringsadresser och adresser efter utloggning");
         group.MapDelete("/{clientId}", Delete).WithName("DeleteApiClient").WithSummary("Ta bort en API-klient");
         return app;
     }
@@ -54,7 +60,7 @@ public static class ApiClientsApi
     }
 
     static async Task<Results<Created<CreatedApiClient>, ValidationProblem>> Create(NewApiClient input, IOpenIddictApplicationManager apps,
-        ILogger<NewApiClient> logger, CurrentUser current, CancellationToken ct)
+        ILogger<NewApiClient> logger, CurrentUser current, Db db, AuditLog audit, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var machine = input.Kind == "machine";
@@ -107,7 +113,12 @@ public static class ApiClientsApi
             foreach (var r in postLogout) descriptor.PostLogoutRedirectUris.Add(new Uri(r));
         }
         descriptor.Permissions.UnionWith(scopes.Where(s => s != Scopes.OpenId).Select(s => Permissions.Prefixes.Scope + s));
+        // The record is written in a transaction that commits only once the client exists (ids and kinds only).
+        await using var uow = await db.BeginGlobalAsync(ct);
+        await audit.RecordPlatformAsync(uow, "api_client.created", $"api_client:{descriptor.ClientId}",
+            new { kind = machine ? "machine" : "interactive", clientType = descriptor.ClientType, scopes }, ct);
         var app = await apps.CreateAsync(descriptor, ct);
+        await uow.CommitAsync(ct);
         logger.LogInformation("Security event api_client.created {ClientId} by {UserId}", descriptor.ClientId, current.Id);
         return TypedResults.Created($"/api/system/api-clients/{descriptor.ClientId}", new CreatedApiClient(await ViewAsync(apps, app, ct), secret));
     }
@@ -142,12 +153,54 @@ public static class ApiClientsApi
         return null;
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Delete(string clientId, IOpenIddictApplicationManager apps,
-        ILogger<NewApiClient> logger, CurrentUser current, CancellationToken ct)
+    /// <summary>
+    /// Replaces an interactive client's redirect and post-logout redirect addresses, checked as at registration (https,
+    /// or loopback http for a public client). A machine client has none: 409. Nothing changes when anything is wrong.
+    /// </summary>
+    static async Task<Results<Ok<ApiClient>, ValidationProblem, ProblemHttpResult>> UpdateAddresses(string clientId, ApiClientAddresses input,
+        IOpenIddictApplicationManager apps, ILogger<NewApiClient> logger, CurrentUser current, Db db, AuditLog audit, CancellationToken ct)
     {
         var app = await apps.FindByClientIdAsync(clientId, ct);
         if (app is null) return Problems.NotFound("API-klienten finns inte");
+        var view = await ViewAsync(apps, app, ct);
+        if (view.Kind == "machine")
+            return Problems.Conflict("machine_client", "En maskinklient har inga adresser",
+                "Adresser för omdirigering och utloggning hör till interaktiva klienter.");
+        var publicClient = view.ClientType == ClientTypes.Public;
+        var redirects = Clean(input.RedirectUris);
+        var postLogout = Clean(input.PostLogoutRedirectUris);
+        var errors = new Dictionary<string, string[]>();
+        var redirectProblems = redirects.Length == 0 ? ["Ange minst en omdirigeringsadress."] : UriProblems(redirects, publicClient);
+        if (redirectProblems.Length > 0) errors["redirectUris"] = redirectProblems;
+        var postLogoutProblems = UriProblems(postLogout, publicClient);
+        if (postLogoutProblems.Length > 0) errors["postLogoutRedirectUris"] = postLogoutProblems;
+        if (errors.Count > 0) return Problems.Validation(errors);
+        if (redirects.SequenceEqual(view.RedirectUris) && postLogout.SequenceEqual(view.PostLogoutRedirectUris)) return TypedResults.Ok(view);
+
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await apps.PopulateAsync(descriptor, app, ct);   // everything else (the hashed secret included) stays as it is
+        descriptor.RedirectUris.Clear();
+        descriptor.PostLogoutRedirectUris.Clear();
+        foreach (var r in redirects) descriptor.RedirectUris.Add(new Uri(r));
+        foreach (var r in postLogout) descriptor.PostLogoutRedirectUris.Add(new Uri(r));
+        await using var uow = await db.BeginGlobalAsync(ct);
+        await audit.RecordPlatformAsync(uow, "api_client.addresses_changed", $"api_client:{clientId}",
+            new { redirectUris = redirects.Length, postLogoutRedirectUris = postLogout.Length }, ct);
+        await apps.UpdateAsync(app, descriptor, ct);
+        await uow.CommitAsync(ct);
+        logger.LogInformation("Security event api_client.addresses_changed {ClientId} by {UserId}", clientId, current.Id);
+        return TypedResults.Ok(await ViewAsync(apps, app, ct));
+    }
+
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(string clientId, IOpenIddictApplicationManager apps,
+        ILogger<NewApiClient> logger, CurrentUser current, Db db, AuditLog audit, CancellationToken ct)
+    {
+        var app = await apps.FindByClientIdAsync(clientId, ct);
+        if (app is null) return Problems.NotFound("API-klienten finns inte");
+        await using var uow = await db.BeginGlobalAsync(ct);
+        await audit.RecordPlatformAsync(uow, "api_client.deleted", $"api_client:{clientId}", null, ct);
         await apps.DeleteAsync(app, ct);
+        await uow.CommitAsync(ct);
         logger.LogInformation("Security event api_client.deleted {ClientId} by {UserId}", clientId, current.Id);
         return TypedResults.NoContent();
     }

@@ -56,8 +56,10 @@ public static class InvitationsApi
         public string? FirstName { get; init; }
         public string? LastName { get; init; }
         public string? MunicipalityCode { get; init; }
-        /// <summary>accepted, declined or waitlisted — or attended/absent once the webcast is over.</summary>
+        /// <summary>The invitation's status now: accepted, declined or waitlisted — or attended/absent once the webcast is over.</summary>
         public string Status { get; init; } = "";
+        /// <summary>The answer given at <see cref="RespondedAt"/>: accepted (said yes, also when waitlisted) or declined.</summary>
+        public string Answer { get; init; } = "";
         public DateTime RespondedAt { get; init; }
     }
 
@@ -183,7 +185,9 @@ public static class InvitationsApi
         var rows = (await uow.QueryAsync<LatestAnswer>("""
             SELECT i.id AS InvitationId, i.webcast_id AS WebcastId, w.title AS WebcastTitle, v.id AS InviteeId,
                    v.first_name AS FirstName, v.last_name AS LastName, v.municipality_code AS MunicipalityCode,
-                   i.status, i.responded_at AS RespondedAt
+                   i.status, i.responded_at AS RespondedAt,
+                   -- answered before migration 0651: the status is the best guess (declined stays declined)
+                   coalesce(i.answer, CASE WHEN i.status = 'declined' THEN 'declined' ELSE 'accepted' END) AS Answer
             FROM invitations i JOIN invitees v ON v.id = i.invitee_id JOIN webcasts w ON w.id = i.webcast_id
             WHERE i.responded_at IS NOT NULL AND v.status <> 'erased'
             ORDER BY i.responded_at DESC, i.id

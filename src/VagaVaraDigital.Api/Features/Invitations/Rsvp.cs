@@ -94,7 +94,7 @@ public sealed class Rsvp(InvitationMail mail, TimeProvider time)
                 "SELECT count(*) FROM invitations WHERE webcast_id = @id AND status = 'accepted'", new { id = webcast.Id }, ct);
             var seat = webcast.Capacity is null || accepted < webcast.Capacity;
             await uow.ExecuteAsync("""
-                UPDATE invitations SET status = @status, responded_at = @now, updated_at = @now,
+                UPDATE invitations SET status = @status, answer = 'accepted', responded_at = @now, updated_at = @now,
                        waitlisted_at = CASE WHEN @status = 'waitlisted' THEN @now END
                 WHERE id = @id
                 """, new { id = view.InvitationId, status = seat ? "accepted" : "waitlisted", now }, ct);
@@ -107,7 +107,7 @@ public sealed class Rsvp(InvitationMail mail, TimeProvider time)
 
         if (view.Status == "declined") return (Result.Unchanged, view);
         await uow.ExecuteAsync("""
-            UPDATE invitations SET status = 'declined', responded_at = @now, updated_at = @now, waitlisted_at = NULL WHERE id = @id
+            UPDATE invitations SET status = 'declined', answer = 'declined', responded_at = @now, updated_at = @now, waitlisted_at = NULL WHERE id = @id
             """, new { id = view.InvitationId, now }, ct);
         // No reminders or nudges for someone who said no.
         await ReminderSchedule.ScheduleForInvitationAsync(uow, view.InvitationId, ct, time);

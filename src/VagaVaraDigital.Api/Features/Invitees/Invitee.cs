@@ -18,8 +18,13 @@ public sealed class Invitee
     /// <summary>manual, import or nomination.</summary>
     public required string Source { get; init; }
     public Guid? ImportBatchId { get; init; }
-    /// <summary>User id of the MunicipalUser who nominated the invitee.</summary>
-    public string? NominatedBy { get; init; }
+    /// <summary>
+    /// User id of the MunicipalUser who nominated the invitee. County staff see it; a MunicipalUser only when it is
+    /// their own id (<see cref="InviteesApi.ShowNominatorsAsync"/>).
+    /// </summary>
+    public string? NominatedBy { get; set; }
+    /// <summary>The nominator's display name (never the e-mail address), for county staff only; null when unknown.</summary>
+    public string? NominatedByName { get; set; }
     public bool NoLongerInOffice { get; init; }
     /// <summary>active, opted_out or erased.</summary>
     public required string Status { get; init; }

@@ -121,6 +121,7 @@ public static partial class InviteesApi
             next = EncodeCursor(order.Values(last).Append(last.Id).ToArray());
         }
 
+        await ShowNominatorsAsync(uow, rows, user, ct);
         long? total = null;
         InviteeCounts? facetCounts = null;
         if (counts != false)
@@ -193,12 +194,40 @@ public static partial class InviteesApi
             {(forUpdate ? "FOR UPDATE OF i" : "")}
             """, new { id, restrictedTo }, ct);
 
+    /// <summary>
+    /// Who nominated: county staff get the nominator's display name (never the address) from the tenant's own accounts
+    /// ("AspNetUsers" is global, docs/decisions/0011: the tenant is a column, checked here); a MunicipalUser sees
+    /// neither another user's id nor a name — only their own id on their own nominations.
+    /// </summary>
+    internal static async Task ShowNominatorsAsync(UnitOfWork uow, IReadOnlyCollection<Invitee> invitees, CurrentUser user, CancellationToken ct)
+    {
+        if (user.RestrictedToMunicipality is not null)
+        {
+            foreach (var i in invitees)
+            {
+                if (i.NominatedBy != user.Id) i.NominatedBy = null;
+                i.NominatedByName = null;
+            }
+            return;
+        }
+        var ids = invitees.Select(i => i.NominatedBy).OfType<string>().Distinct().ToArray();
+        if (ids.Length == 0) return;
+        var names = (await uow.QueryAsync<(string Id, string Name)>("""
+            SELECT u."Id", u."DisplayName" FROM "AspNetUsers" u
+            WHERE u."Id" = ANY(@ids) AND u."TenantId" = @tenantId AND u."DisplayName" IS NOT NULL
+            """, new { ids, tenantId = uow.RequiredTenantId }, ct)).ToDictionary(r => r.Id, r => r.Name);
+        foreach (var i in invitees)
+            i.NominatedByName = i.NominatedBy is { } id && names.TryGetValue(id, out var name) ? name : null;
+    }
+
     static async Task<Results<Ok<Invitee>, ProblemHttpResult>> Get([FromRoute(Name = "id")] string idText, Db db, CurrentUser user, CancellationToken ct)
     {
         if (!Guid.TryParse(idText, out var id)) return Problems.NotFound("Personen finns inte");
         await using var uow = await db.BeginAsync(ct);
         var invitee = await LoadAsync(uow, id, user.RestrictedToMunicipality, ct);
-        return invitee is null ? Problems.NotFound("Personen finns inte") : TypedResults.Ok(invitee);
+        if (invitee is null) return Problems.NotFound("Personen finns inte");
+        await ShowNominatorsAsync(uow, [invitee], user, ct);
+        return TypedResults.Ok(invitee);
     }
 
     static async Task<Results<Created<Invitee>, ValidationProblem, ProblemHttpResult>> Create(InviteeInput input, Db db,
@@ -245,6 +274,7 @@ public static partial class InviteesApi
         }
         await audit.RecordAsync(uow, municipal is null ? "invitee.created" : "invitee.nominated", $"invitee:{id}", new { source }, ct);
         var created = (await LoadAsync(uow, id, null, ct))!;
+        await ShowNominatorsAsync(uow, [created], user, ct);
         await uow.CommitAsync(ct);
         return TypedResults.Created($"api/invitees/{id}", created);
     }
@@ -283,7 +313,11 @@ public static partial class InviteesApi
         if (!before.Tags.SequenceEqual(clean.Tags)) changed.Add("tags");
         Check("notes", before.Notes, clean.Notes);
         Check("noLongerInOffice", before.NoLongerInOffice, noLongerInOffice);
-        if (changed.Count == 0) return TypedResults.Ok(before);
+        if (changed.Count == 0)
+        {
+            await ShowNominatorsAsync(uow, [before], user, ct);
+            return TypedResults.Ok(before);
+        }
 
         try
         {
@@ -309,6 +343,7 @@ public static partial class InviteesApi
         var action = changed is ["noLongerInOffice"] && noLongerInOffice ? "invitee.no_longer_in_office" : "invitee.updated";
         await audit.RecordAsync(uow, action, $"invitee:{id}", new { fields = changed }, ct);
         var after = (await LoadAsync(uow, id, null, ct))!;
+        await ShowNominatorsAsync(uow, [after], user, ct);
         await uow.CommitAsync(ct);
         return TypedResults.Ok(after);
     }

@@ -10,7 +10,7 @@ import { ErrorSummary, Field, fieldErrors } from '../../components/Field';
 import { ConfirmAction } from '../../components/Confirm';
 import { formatDateTime } from '../../format';
 import { useSession } from '../../session';
-import { fullName, useMunicipalities, useRoleCategories, type Invitee } from './model';
+import { fullName, nominatorName, useMunicipalities, useRoleCategories, type Invitee } from './model';
 
 type Input = components['schemas']['InviteeInput'];
 interface Form { firstName: string; lastName: string; email: string; municipalityCode: string; roleCategory: string; title: string; phone: string; tags: string; notes: string; noLongerInOffice: boolean }
@@ -139,16 +139,15 @@ function InviteeForm({ invitee }: { invitee?: Invitee }) {
           <h2 id="gdpr">{t('invitees.gdprTitle')}</h2>
           <p className="muted">
             {t('invitees.source', { source: t(`invitees.sources.${invitee.source}`, { defaultValue: invitee.source }) })}
-            {invitee.nominatedBy && !municipal ? ` · ${t('invitees.nominatedBy', { who: invitee.nominatedBy })}` : ''}
+            {invitee.nominatedBy && !municipal ? ` · ${t('invitees.nominatedBy', { who: nominatorName(invitee, t('nominations.someUser')) })}` : ''}
             {' · '}{t('invitees.created', { when: formatDateTime(invitee.createdAt, i18n.language) })}
           </p>
           {(optOut.error || erase.error) && <ErrorMessage error={optOut.error ?? erase.error} />}
           {!municipal && <div className="button-row">
             {invitee.email && <Link to={`/inbjudna/registerutdrag?epost=${encodeURIComponent(invitee.email)}`}>{t('subjectAccess.link')}</Link>}
             {invitee.status === 'active' && (
-              <button type="button" className="button secondary" disabled={optOut.isPending} onClick={() => { if (window.confirm(t('invitees.confirmOptOut'))) optOut.mutate(); }}>
-                {t('invitees.optOut')}
-              </button>
+              <ConfirmAction label={t('invitees.optOut')} className="button secondary" message={t('invitees.confirmOptOut', { name: fullName(invitee) })}
+                confirmLabel={t('invitees.confirmOptOutButton')} pending={optOut.isPending} onConfirm={() => optOut.mutate()} />
             )}
             <ConfirmAction label={t('invitees.erase')} className="button danger" message={t('invitees.confirmErase', { name: fullName(invitee) })}
               confirmLabel={t('subjectAccess.confirmEraseButton')} pending={erase.isPending} onConfirm={() => erase.mutate()} />

@@ -1,12 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { api, request, unwrap } from '../../api/client';
+import { request } from '../../api/client';
 import { Page } from '../../components/Page';
 import { QueryView } from '../../components/PageState';
 import { formatDateTime, formatNumber } from '../../format';
-import { useSession } from '../../session';
-import { fullName, useMunicipalities, useRoleCategories, type Invitee, type InviteePage } from './model';
+import { fullName, nominatorName, useMunicipalities, useRoleCategories, type Invitee, type InviteePage } from './model';
 
 const LIMIT = 200;
 
@@ -24,29 +23,20 @@ export function groupByMunicipality(items: Invitee[], nameOf: (code: string) => 
 
 /**
  * "/inbjudna/nomineringar" (CountyAdmin/CountyEditor): who the municipalities have nominated — per municipality, with
- * who nominated and when, and whether the person has since been flagged as no longer in office. The nominator's name
- * comes from the county's accounts, which only a CountyAdmin may read; others see "a municipal user".
+ * who nominated and when, and whether the person has since been flagged as no longer in office. The API gives county
+ * staff the nominator's display name (never the address); without one, "a municipal user".
  */
 export function NominationsPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const session = useSession();
-  const role = session.data?.user?.role;
-  // The accounts are the CountyAdmin's to read; asked for unless the session says otherwise (a 403 just leaves names out).
-  const mayReadUsers = !role || role === 'CountyAdmin' || role === 'SystemAdmin';
   const municipalities = useMunicipalities();
   const roles = useRoleCategories();
   const nominations = useQuery({
     queryKey: ['invitees', 'nominations'],
     queryFn: () => request<InviteePage>('GET', '/api/invitees', { query: { source: 'nomination', sort: 'created', dir: 'desc', limit: LIMIT } }),
   });
-  const users = useQuery({ queryKey: ['tenant-users'], queryFn: () => unwrap(api.GET('/api/tenant/users')), enabled: mayReadUsers && !session.isPending, retry: false });
   const nameOf = (code: string) => code === 'lansstyrelsen' ? t('invitees.countyBoard') : municipalities.data.find((m) => m.code === code)?.name ?? code;
-  const nominator = (id: string | null | undefined) => {
-    if (!id) return '';
-    const u = users.data?.find((x) => x.id === id);
-    return u ? [u.displayName, u.email].filter(Boolean).join(', ') : t('nominations.someUser');
-  };
+  const nominator = (i: Invitee) => nominatorName(i, t('nominations.someUser'));
   const roleLabel = (code: string) => {
     const r = roles.data?.find((x) => x.code === code);
     return r ? (lang === 'en' ? r.english : r.swedish) : code;
@@ -101,7 +91,7 @@ export function NominationsPage() {
                             <th scope="row"><Link to={`/inbjudna/${i.id}`}>{fullName(i) || t('invitees.erased')}</Link></th>
                             <td>{i.title ?? ''}</td>
                             <td>{roleLabel(i.roleCategory)}</td>
-                            <td>{nominator(i.nominatedBy)}</td>
+                            <td>{nominator(i)}</td>
                             <td>{formatDateTime(i.createdAt, lang)}</td>
                             <td>
                               {t(`invitees.statuses.${i.status}`, { defaultValue: i.status })}

@@ -66,6 +66,12 @@ export function useMunicipalities() {
   return { data: county?.municipalities ?? [], isPending: counties.isPending || tenant.isPending };
 }
 
+/** Who nominated: the name the API gives county staff, else `someone` ("a municipal user"); empty when no one did. */
+export function nominatorName(i: Pick<Invitee, 'nominatedBy' | 'nominatedByName'>, someone: string): string {
+  if (i.nominatedByName) return i.nominatedByName;
+  return i.nominatedBy ? someone : '';
+}
+
 export function fullName(i: Pick<Invitee, 'firstName' | 'lastName'>): string {
   return [i.firstName, i.lastName].filter(Boolean).join(' ');
 }

@@ -113,7 +113,8 @@ export function MonthCalendar({ webcasts, initialDay }: { webcasts: CalendarWebc
         <button type="button" className="button secondary small" onClick={() => go(today, false)}>{t('calendar.today')}</button>
       </div>
       <p className="muted" id="calendar-help">{t('calendar.help')}</p>
-      <div className="table-wrap">
+      {/* At narrow widths and high zoom the grid keeps its seven columns inside this labelled scroll region (WCAG 1.4.10 allows two-dimensional content to scroll). */}
+      <div className="table-wrap" role="region" aria-labelledby="calendar-month" tabIndex={0}>
         <table role="grid" ref={grid} aria-labelledby="calendar-month" aria-describedby="calendar-help" className="calendar-grid" onKeyDown={onKeyDown}>
           <thead>
             <tr>

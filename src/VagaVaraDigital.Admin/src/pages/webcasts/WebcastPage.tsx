@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -8,6 +8,7 @@ import { ErrorMessage, QueryView } from '../../components/PageState';
 import { CheckboxGroup } from '../../components/CheckboxGroup';
 import { Field } from '../../components/Field';
 import { DataTable } from '../../components/charts/DataTable';
+import { ConfirmAction, ConfirmPanel } from '../../components/Confirm';
 import { formatDateTime, formatNumber } from '../../format';
 import { useMunicipalities, useRoleCategories } from '../invitees/model';
 import type { Webcast } from './WebcastsPage';
@@ -33,9 +34,11 @@ function WebcastView({ webcast: w }: { webcast: Webcast }) {
   const schedule = useMutation({ mutationFn: () => unwrap(api.POST('/api/webcasts/{id}/schedule', { params: { path: { id: w.id } } })), onSuccess: refresh });
   const cancel = useMutation({ mutationFn: () => unwrap(api.POST('/api/webcasts/{id}/cancel', { params: { path: { id: w.id } } })), onSuccess: refresh });
   const [newStart, setNewStart] = useState('');
+  const [confirmMove, setConfirmMove] = useState(false);
+  const moveButton = useRef<HTMLButtonElement>(null);
   const reschedule = useMutation({
     mutationFn: () => unwrap(api.POST('/api/webcasts/{id}/reschedule', { params: { path: { id: w.id } }, body: { startsAt: newStart, durationMinutes: null } })),
-    onSuccess: (u) => { setNewStart(''); refresh(u); },
+    onSuccess: (u) => { setNewStart(''); setConfirmMove(false); refresh(u); },
   });
   const notified = Number(w.counts.invited);
   const active = w.status === 'draft' || w.status === 'scheduled';
@@ -65,19 +68,20 @@ function WebcastView({ webcast: w }: { webcast: Webcast }) {
       {w.status === 'scheduled' && (
         <section aria-labelledby="move" className="card">
           <h2 id="move">{t('webcasts.moveTitle')}</h2>
-          <form className="form" onSubmit={(e) => {
-            e.preventDefault();
-            if (window.confirm(t('webcasts.confirmMove', { count: notified, when: newStart.replace('T', ' ') }))) reschedule.mutate();
-          }}>
-            <Field id="newStart" type="datetime-local" label={t('webcasts.newStart')} hint={t('webcasts.moveHelp', { count: notified })} value={newStart} onChange={(e) => setNewStart(e.target.value)} required />
-            <button type="submit" className="button secondary" disabled={!newStart || reschedule.isPending}>{t('webcasts.move')}</button>
+          <form className="form" onSubmit={(e) => { e.preventDefault(); if (newStart) setConfirmMove(true); }}>
+            <Field id="newStart" type="datetime-local" label={t('webcasts.newStart')} hint={t('webcasts.moveHelp', { count: notified })} value={newStart}
+              onChange={(e) => { setNewStart(e.target.value); setConfirmMove(false); }} required />
+            {confirmMove ? (
+              <ConfirmPanel message={t('webcasts.confirmMove', { count: notified, when: newStart.replace('T', ' ') })} confirmLabel={t('webcasts.confirmMoveButton')}
+                className="button" pending={reschedule.isPending} onConfirm={() => reschedule.mutate()} onCancel={() => { setConfirmMove(false); setTimeout(() => moveButton.current?.focus(), 0); }} />
+            ) : (
+              <button ref={moveButton} type="submit" className="button secondary" disabled={!newStart || reschedule.isPending}>{t('webcasts.move')}</button>
+            )}
           </form>
           <h2>{t('webcasts.cancelTitle')}</h2>
           <p>{t('webcasts.cancelHelp', { count: notified })}</p>
-          <button type="button" className="button danger" disabled={cancel.isPending}
-            onClick={() => { if (window.confirm(t('webcasts.confirmCancel', { count: notified, title: w.title }))) cancel.mutate(); }}>
-            {t('webcasts.cancel')}
-          </button>
+          <ConfirmAction label={t('webcasts.cancel')} className="button danger" message={t('webcasts.confirmCancel', { count: notified, title: w.title })}
+            confirmLabel={t('webcasts.confirmCancelButton')} pending={cancel.isPending} onConfirm={() => cancel.mutate()} />
         </section>
       )}
       <InvitationList webcast={w} />

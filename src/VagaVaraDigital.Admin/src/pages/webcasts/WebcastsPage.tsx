@@ -1,7 +1,6 @@
-import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Page } from '../../components/Page';
@@ -29,10 +28,12 @@ export function firstDayToShow(webcasts: Pick<Webcast, 'startsAt'>[], now = new 
   return next && next.slice(0, 7) !== today.slice(0, 7) ? next : today;
 }
 
-/** The schedule: a table or a month calendar (a keyboard-navigable grid); staff add drafts. */
+/** The schedule: a table or a month calendar (a keyboard-navigable grid; "?vy=kalender", so it can be bookmarked); staff add drafts. */
 export function WebcastsPage() {
   const { t, i18n } = useTranslation();
-  const [view, setView] = useState<'list' | 'calendar'>('list');
+  const [params, setParams] = useSearchParams();
+  const view: 'list' | 'calendar' = params.get('vy') === 'kalender' ? 'calendar' : 'list';
+  const setView = (v: 'list' | 'calendar') => setParams(v === 'calendar' ? { vy: 'kalender' } : {}, { replace: true });
   const query = useQuery({ queryKey: ['webcasts'], queryFn: () => unwrap(api.GET('/api/webcasts')) });
   const lang = i18n.language;
   return (
