@@ -109,4 +109,55 @@ public sealed class ApiClientsTests : BrowserTest
         await Expect(page.Locator("tbody tr", new() { HasText = "Webbrapporter" })).ToContainTextAsync("Konfidentiell klient (med hemlighet)");
         await AssertAccessibleAsync(page, "api-clients-confidential-created");
     }
+
+    [Test]
+    public async Task System_admin_changes_an_interactive_clients_addresses_under_the_same_rules_and_the_change_is_audited()
+    {
+        var page = await PageAsAsync("SystemAdmin");
+        foreach (var body in new object[]
+        {
+            new { displayName = "Skrivbordsapp", kind = "interactive", scopes = new[] { "openid" }, redirectUris = new[] { "https://app.example/callback" } },
+            new { displayName = "Statistik", kind = "machine", scopes = new[] { "reach.read" } },
+        })
+        {
+            var r = await page.APIRequest.PostAsync($"{BaseUrl}/api/system/api-clients", new() { DataObject = body });
+            Assert.That(r.Status, Is.EqualTo(201), await r.TextAsync());
+        }
+        await GoAsync(page, "/system/api-klienter");
+        await Expect(page.Locator("tbody tr", new() { HasText = "Statistik" }).GetByRole(AriaRole.Button, new() { Name = "Ändra adresser för Statistik" }))
+            .ToHaveCountAsync(0);   // a machine client has no addresses
+        var row = page.Locator("tbody tr", new() { HasText = "Skrivbordsapp" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Ändra adresser för Skrivbordsapp" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Adresser för Skrivbordsapp" })).ToBeFocusedAsync();
+        var redirects = page.Locator("#editRedirectUris");
+        await Expect(redirects).ToHaveValueAsync("https://app.example/callback");
+        await AssertAccessibleAsync(page, "api-clients-edit-addresses");
+
+        // Plain http to another computer: refused before anything is sent, with the message tied to the field.
+        await redirects.FillAsync("http://app.example/callback");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Spara adresserna" }).ClickAsync();
+        var form = page.Locator("section[aria-labelledby='edit-addresses']");
+        await Expect(form.Locator(".error-summary")).ToContainTextAsync("”http://app.example/callback” använder http. Använd https");
+        await Expect(redirects).ToHaveAttributeAsync("aria-invalid", "true");
+        await AssertAccessibleAsync(page, "api-clients-edit-addresses-invalid");
+
+        // A native app's loopback address and an address after sign-out: saved, and the list shows them.
+        await redirects.FillAsync("https://app.example/ny\nhttp://127.0.0.1:8765/callback");
+        await page.Locator("#editPostLogoutRedirectUris").FillAsync("https://app.example/utloggad");
+        var saved = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Spara adresserna" }).ClickAsync(),
+            r => r.Url.EndsWith("/addresses") && r.Request.Method == "PUT");
+        Assert.That(saved.Status, Is.EqualTo(200), await saved.TextAsync());
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Adresserna för Skrivbordsapp är sparade." })).ToBeVisibleAsync();
+        await Expect(form).ToHaveCountAsync(0);
+        await Expect(row).ToContainTextAsync("https://app.example/ny");
+        await Expect(row).ToContainTextAsync("http://127.0.0.1:8765/callback");
+        await Expect(row).ToContainTextAsync("Efter utloggning: https://app.example/utloggad");
+        await Expect(row).Not.ToContainTextAsync("https://app.example/callback");
+        await AssertAccessibleAsync(page, "api-clients-addresses-saved");
+
+        var audit = await page.APIRequest.GetAsync($"{BaseUrl}/api/system/audit");
+        var actions = JsonDocument.Parse(await audit.TextAsync()).RootElement.GetProperty("items").EnumerateArray()
+            .Select(e => e.GetProperty("action").GetString()).ToArray();
+        Assert.That(actions, Is.EqualTo(new[] { "api_client.addresses_changed", "api_client.created", "api_client.created" }));
+    }
 }

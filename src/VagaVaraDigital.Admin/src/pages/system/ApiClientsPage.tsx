@@ -12,6 +12,7 @@ import { DataTable } from '../../components/charts/DataTable';
 import { splitUris, uriProblems, type UriProblem } from './redirectUris';
 
 type Created = components['schemas']['CreatedApiClient'];
+type ApiClient = components['schemas']['ApiClient'];
 type Kind = 'machine' | 'interactive';
 const OPTIONAL_SCOPES = ['profile', 'email', 'offline_access', 'reach.read'] as const;
 
@@ -33,6 +34,8 @@ export function ApiClientsPage() {
   const [scopes, setScopes] = useState<string[]>(['profile', 'email']);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<Created | null>(null);
+  const [editing, setEditing] = useState<ApiClient | null>(null);
+  const [savedAddresses, setSavedAddresses] = useState<string | null>(null);
   const createdHeading = useRef<HTMLHeadingElement>(null);
   const summary = useRef<HTMLDivElement>(null);
 
@@ -148,14 +151,26 @@ export function ApiClientsPage() {
               },
               {
                 key: 'action', header: t('apiClients.actions'), cell: (c) => (
+                  <div className="button-row">
+                  {c.kind === 'interactive' && (
+                    <button type="button" className="button secondary small" onClick={() => { setSavedAddresses(null); setEditing(c); }}>
+                      {t('apiClients.editAddresses', { name: c.displayName ?? c.clientId })}
+                    </button>
+                  )}
                   <ConfirmAction label={t('apiClients.revoke', { name: c.displayName ?? c.clientId })}
                     message={t('apiClients.confirmRevoke', { name: c.displayName ?? c.clientId })} confirmLabel={t('apiClients.confirmRevokeButton')}
                     pending={revoke.isPending} onConfirm={() => revoke.mutate(c.clientId)} />
+                  </div>
                 ),
               },
             ]} />
         )}
       </QueryView>
+      {savedAddresses && <p role="status" className="notice">{savedAddresses}</p>}
+      {editing && (
+        <AddressesForm key={editing.clientId} client={editing} onCancel={() => setEditing(null)}
+          onSaved={(c) => { setEditing(null); setSavedAddresses(t('apiClients.addressesSaved', { name: c.displayName ?? c.clientId })); }} />
+      )}
       <section aria-labelledby="new-client" className="card">
         <h2 id="new-client">{t('apiClients.newTitle')}</h2>
         <form onSubmit={submit} className="form" noValidate>
@@ -201,5 +216,76 @@ export function ApiClientsPage() {
         </form>
       </section>
     </Page>
+  );
+}
+
+/**
+ * An interactive client's redirect and post-logout addresses, changed after registration: checked here as the API checks
+ * them (https, or loopback http for a public client), then PUT /api/system/api-clients/{clientId}/addresses (the API
+ * checks again and says per address what is wrong). The heading takes focus when the form opens.
+ */
+export function AddressesForm({ client: c, onSaved, onCancel }: { client: ApiClient; onSaved: (c: ApiClient) => void; onCancel: () => void }) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [redirects, setRedirects] = useState(c.redirectUris.join('\n'));
+  const [postLogout, setPostLogout] = useState(c.postLogoutRedirectUris.join('\n'));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const heading = useRef<HTMLHeadingElement>(null);
+  const summary = useRef<HTMLDivElement>(null);
+  useEffect(() => { heading.current?.focus(); }, []);
+  const publicClient = c.clientType === 'public';
+  const describe = (p: UriProblem) => t(`apiClients.uriProblems.${p.code}`, { uri: p.uri, scheme: 'scheme' in p ? p.scheme : '' });
+  const save = useMutation({
+    mutationFn: () => unwrap(api.PUT('/api/system/api-clients/{clientId}/addresses', {
+      params: { path: { clientId: c.clientId } }, body: { redirectUris: splitUris(redirects), postLogoutRedirectUris: splitUris(postLogout) },
+    })),
+    onSuccess: (updated) => {
+      void queryClient.invalidateQueries({ queryKey: ['system', 'api-clients'] });
+      onSaved(updated);
+    },
+    onError: (e) => {
+      if (e instanceof ApiError && e.problem.errors) {
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(e.problem.errors)) out[`edit${k[0].toUpperCase()}${k.slice(1)}`] = v.join(' ');
+        setErrors(out);
+        requestAnimationFrame(() => summary.current?.querySelector<HTMLElement>('.error-summary')?.focus());
+      }
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const found: Record<string, string> = {};
+    const list = splitUris(redirects);
+    const problems = uriProblems(list, publicClient);
+    if (list.length === 0) found.editRedirectUris = t('apiClients.redirectRequired');
+    else if (problems.length > 0) found.editRedirectUris = problems.map(describe).join(' ');
+    const after = uriProblems(splitUris(postLogout), publicClient);
+    if (after.length > 0) found.editPostLogoutRedirectUris = after.map(describe).join(' ');
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      requestAnimationFrame(() => summary.current?.querySelector<HTMLElement>('.error-summary')?.focus());
+      return;
+    }
+    save.mutate();
+  };
+  const labels = { editRedirectUris: t('apiClients.redirectUris'), editPostLogoutRedirectUris: t('apiClients.postLogoutRedirectUris') };
+  const name = c.displayName ?? c.clientId;
+  return (
+    <section aria-labelledby="edit-addresses" className="card">
+      <h2 id="edit-addresses" ref={heading} tabIndex={-1}>{t('apiClients.editAddressesTitle', { name })}</h2>
+      <p className="muted">{t(`apiClients.clientTypes.${c.clientType}`, { defaultValue: c.clientType })}</p>
+      <form onSubmit={submit} className="form" noValidate>
+        <div ref={summary}><ErrorSummary errors={errors} labels={labels} /></div>
+        {save.error && !(save.error instanceof ApiError && save.error.problem.errors) && <ErrorMessage error={save.error} />}
+        <TextAreaField id="editRedirectUris" label={labels.editRedirectUris} hint={t('apiClients.redirectHint')} value={redirects}
+          onChange={(e) => setRedirects(e.target.value)} error={errors.editRedirectUris} required />
+        <TextAreaField id="editPostLogoutRedirectUris" label={labels.editPostLogoutRedirectUris} hint={t('apiClients.postLogoutHint')} value={postLogout}
+          onChange={(e) => setPostLogout(e.target.value)} error={errors.editPostLogoutRedirectUris} />
+        <div className="button-row">
+          <button type="submit" className="button" disabled={save.isPending}>{save.isPending ? t('common.saving') : t('apiClients.saveAddresses')}</button>
+          <button type="button" className="button secondary" onClick={onCancel}>{t('common.cancel')}</button>
+        </div>
+      </form>
+    </section>
   );
 }
