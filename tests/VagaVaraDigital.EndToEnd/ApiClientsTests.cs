@@ -155,9 +155,14 @@ public sealed class ApiClientsTests : BrowserTest
         await Expect(row).Not.ToContainTextAsync("https://app.example/callback");
         await AssertAccessibleAsync(page, "api-clients-addresses-saved");
 
-        var audit = await page.APIRequest.GetAsync($"{BaseUrl}/api/system/audit");
-        var actions = JsonDocument.Parse(await audit.TextAsync()).RootElement.GetProperty("items").EnumerateArray()
-            .Select(e => e.GetProperty("action").GetString()).ToArray();
-        Assert.That(actions, Is.EqualTo(new[] { "api_client.addresses_changed", "api_client.created", "api_client.created" }));
+        // The platform's audit log (no county's) has the change, by id only.
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Huvudmeny" }).GetByRole(AriaRole.Link, new() { Name = "Granskningslogg (plattform)" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Plattformens granskningslogg");
+        var entries = page.Locator("tbody tr");
+        await Expect(entries).ToHaveCountAsync(3);
+        await Expect(entries.First).ToContainTextAsync("api_client.addresses_changed");
+        await Expect(entries.First).ToContainTextAsync("api_client:vvd-");
+        await Expect(page.Locator("main")).Not.ToContainTextAsync("app.example");
+        await AssertAccessibleAsync(page, "platform-audit-log");
     }
 }

@@ -113,7 +113,8 @@ public sealed class JourneyTests : BrowserTest
         await Expect(latest).ToHaveCountAsync(1);
         await Expect(latest.First).ToContainTextAsync("Anna Åberg");
         await Expect(latest.First).ToContainTextAsync("Digitaliseringen av samhällsbyggnadsprocessen");
-        await Expect(latest.First).ToContainTextAsync("Deltog");   // accepted, then joined: the answer's current state
+        await Expect(latest.First).ToContainTextAsync("Tackat ja");   // the answer she gave, though she has since joined …
+        await Expect(latest.First).Not.ToContainTextAsync("Deltog");  // … which is the invitation's status, not an answer
         await Expect(latest.First.Locator("td").Last).ToContainTextAsync(DateTime.UtcNow.Year.ToString());
         await AssertAccessibleAsync(admin, "county-dashboard");
 

@@ -115,6 +115,48 @@ public sealed class WebcastScreensTests : BrowserTest
         await Expect(admin.Locator("table tbody tr", new() { HasText = "Sändningen som har ägt rum" }).Locator("td").Last).ToHaveTextAsync("2");
     }
 
+    [Test]
+    public async Task Moving_and_cancelling_ask_in_the_page_saying_who_is_told_not_in_a_browser_dialog()
+    {
+        var admin = await PageAsAsync("CountyAdmin", "03");
+        var dialogs = 0;
+        admin.Dialog += (_, dialog) => { dialogs++; _ = dialog.DismissAsync(); };
+        var r = await admin.APIRequest.PostAsync($"{BaseUrl}/t/uppsala/api/invitees", new()
+        {
+            DataObject = new { firstName = "Anna", lastName = "Andersson", email = "anna.andersson@uppsala.se", municipalityCode = "0380", roleCategory = "fortroendevald" },
+        });
+        Assert.That(r.Status, Is.EqualTo(201), await r.TextAsync());
+        var start = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Stockholm).Date.AddDays(14).AddHours(10);
+        var id = await CreateWebcastAsync(admin, "Sändningen som flyttas", start);
+        var invited = await admin.APIRequest.PostAsync($"{BaseUrl}/t/uppsala/api/webcasts/{id}/invitations", new() { DataObject = new { } });
+        Assert.That(invited.Status, Is.EqualTo(200), await invited.TextAsync());
+        await GoAsync(admin, $"/t/uppsala/sandningar/{id}");
+
+        // Move: the form asks first, with the new time and how many are told; Avbryt backs out.
+        var newStart = start.AddDays(1).AddHours(3);
+        await admin.GetByLabel("Ny start (svensk tid)").FillAsync(newStart.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture));
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Flytta sändningen" }).ClickAsync();
+        var move = admin.GetByRole(AriaRole.Group, new() { Name = $"Flytta till {newStart:yyyy-MM-dd HH:mm}? 1 inbjuden person meddelas." });
+        await Expect(move.GetByRole(AriaRole.Button, new() { Name = "Ja, flytta och meddela" })).ToBeFocusedAsync();
+        await AssertAccessibleAsync(admin, "webcast-confirm-move");
+        await move.GetByRole(AriaRole.Button, new() { Name = "Avbryt" }).ClickAsync();
+        await Expect(move).ToHaveCountAsync(0);
+        await Expect(admin.GetByRole(AriaRole.Button, new() { Name = "Flytta sändningen" })).ToBeFocusedAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Flytta sändningen" }).ClickAsync();
+        await move.GetByRole(AriaRole.Button, new() { Name = "Ja, flytta och meddela" }).ClickAsync();
+        await Expect(admin.Locator("p.lead")).ToContainTextAsync($"{newStart.Day} ");
+        await Expect(admin.Locator("p.lead")).ToContainTextAsync(newStart.ToString("HH:mm", CultureInfo.InvariantCulture));
+
+        // Cancel: the same kind of confirmation, naming the webcast.
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Ställ in sändningen" }).ClickAsync();
+        var cancel = admin.GetByRole(AriaRole.Group, new() { Name = "Ställa in ”Sändningen som flyttas”? 1 inbjuden person meddelas. Det går inte att ångra." });
+        await Expect(cancel.GetByRole(AriaRole.Button, new() { Name = "Ja, ställ in och meddela" })).ToBeFocusedAsync();
+        await AssertAccessibleAsync(admin, "webcast-confirm-cancel");
+        await cancel.GetByRole(AriaRole.Button, new() { Name = "Ja, ställ in och meddela" }).ClickAsync();
+        await Expect(admin.Locator("p.lead")).ToContainTextAsync("Inställd");
+        Assert.That(dialogs, Is.Zero, "no window.confirm");
+    }
+
     /// <summary>A scheduled webcast at a Stockholm time, created through the API as the page's identity; its id.</summary>
     static async Task<string> CreateWebcastAsync(IPage admin, string title, DateTime stockholmStart)
     {

@@ -56,6 +56,7 @@ export const routes: RouteObject[] = [
       { path: 'e-post', element: <EmailPage /> },
       { path: 'nationellt', element: <NationalPage /> },
       { path: 'system/lan', element: <TenantsPage /> },
+      { path: 'system/granskningslogg', element: <AuditPage scope="platform" /> },
       { path: 'tillganglighet', element: <AccessibilityPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],

@@ -31,6 +31,7 @@ export const en: Messages = {
     tenants: 'Counties (system)',
     apiClients: 'API clients',
     mySettings: 'My settings',
+    platformAudit: 'Audit log (platform)',
     signIn: 'Sign in',
     signOut: 'Sign out',
   },
@@ -267,6 +268,8 @@ export const en: Messages = {
     filter: 'Show only event',
     filterAll: 'All events',
     more: 'Show older',
+    platformTitle: 'The platform’s audit log',
+    platformIntro: 'Events that belong to no county — API clients registered, given new addresses or removed — newest first.',
   },
   tenants: {
     title: 'Counties',

@@ -29,6 +29,7 @@ export const sv = {
     tenants: 'Län (system)',
     apiClients: 'API-klienter',
     mySettings: 'Mina inställningar',
+    platformAudit: 'Granskningslogg (plattform)',
     signIn: 'Logga in',
     signOut: 'Logga ut',
   },
@@ -265,6 +266,8 @@ export const sv = {
     filter: 'Visa bara händelse',
     filterAll: 'Alla händelser',
     more: 'Visa äldre',
+    platformTitle: 'Plattformens granskningslogg',
+    platformIntro: 'Händelser som inte hör till något län — API-klienter som registrerats, fått nya adresser eller tagits bort — nyast först.',
   },
   tenants: {
     title: 'Län',

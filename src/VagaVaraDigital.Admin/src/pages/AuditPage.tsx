@@ -6,17 +6,24 @@ import { ErrorMessage, Loading } from '../components/PageState';
 import { DataTable } from '../components/charts/DataTable';
 import { formatDateTime } from '../format';
 
-export function AuditPage() {
+/**
+ * The audit log, newest first: the county's ("/t/{län}/granskningslogg", CountyAdmin) or — with scope "platform" — the
+ * platform's own, for actions that belong to no county ("/system/granskningslogg", SystemAdmin: API clients).
+ */
+export function AuditPage({ scope = 'tenant' }: { scope?: 'tenant' | 'platform' }) {
   const { t, i18n } = useTranslation();
+  const platform = scope === 'platform';
   const query = useInfiniteQuery({
-    queryKey: ['audit'],
+    queryKey: ['audit', scope],
     initialPageParam: undefined as number | undefined,
-    queryFn: ({ pageParam }) => unwrap(api.GET('/api/audit', { params: { query: { before: pageParam, limit: 50 } } })),
+    queryFn: ({ pageParam }) => unwrap(platform
+      ? api.GET('/api/system/audit', { params: { query: { before: pageParam, limit: 50 } } })
+      : api.GET('/api/audit', { params: { query: { before: pageParam, limit: 50 } } })),
     getNextPageParam: (last) => (last.nextBefore == null ? undefined : Number(last.nextBefore)),
   });
   const rows = query.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <Page title={t('audit.title')} intro={t('audit.intro')}>
+    <Page title={platform ? t('audit.platformTitle') : t('audit.title')} intro={platform ? t('audit.platformIntro') : t('audit.intro')}>
       {query.isPending ? (
         <Loading />
       ) : query.error ? (
@@ -26,7 +33,7 @@ export function AuditPage() {
       ) : (
         <>
           <DataTable
-            caption={t('audit.title')}
+            caption={platform ? t('audit.platformTitle') : t('audit.title')}
             captionHidden
             rows={rows}
             rowKey={(r) => String(r.id)}

@@ -12,6 +12,7 @@ import { useTenant } from '../tenant';
 import { UpcomingWebcasts } from '../components/UpcomingWebcasts';
 import { useMunicipalities } from './invitees/model';
 import { LatestAnswers } from '../components/LatestAnswers';
+import { useSession } from '../session';
 
 /**
  * "/t/{slug}/": the county's reach against its target (CountyAdmin/Editor), or — for a MunicipalUser —
@@ -20,6 +21,9 @@ import { LatestAnswers } from '../components/LatestAnswers';
 export function CountyDashboard() {
   const { t, i18n } = useTranslation();
   const tenant = useTenant();
+  const role = useSession().data?.user?.role;
+  // The settings are the CountyAdmin's (and SystemAdmin's); shown while the session does not say, as the menu does.
+  const mayChangeSettings = !role || role === 'CountyAdmin' || role === 'SystemAdmin';
   const report = useQuery({ queryKey: ['reach', 'county'], queryFn: () => unwrap(api.GET('/api/reach')) });
   const municipalities = useMunicipalities();
   const name = tenant.data?.name ?? '';
@@ -60,7 +64,7 @@ export function CountyDashboard() {
               <h2>{t('reach.definitions')}</h2>
               <p className="muted">{r.definitions.reachedLeader}</p>
               <ExportLinks path="/api/reach" />
-              <p><Link to="/installningar">{t('nav.settings')}</Link></p>
+              {mayChangeSettings && <p><Link to="/installningar">{t('nav.settings')}</Link></p>}
             </>
           );
         }}
