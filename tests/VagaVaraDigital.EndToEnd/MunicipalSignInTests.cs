@@ -103,6 +103,9 @@ public sealed class MunicipalSignInTests : BrowserTest
         await Expect(page.Locator("table tbody tr")).ToHaveCountAsync(2);
         await Expect(page.Locator("table tbody")).ToContainTextAsync("nils.nystrom@knivsta.se");
         await Expect(page.Locator("table tbody")).Not.ToContainTextAsync("uppsala.se");
+        // Import, export, the register extract and the nominations overview are the county's: not offered here.
+        foreach (var name in new[] { "Importera fil", "Registerutdrag och radering", "Nomineringar per kommun", "Exportera som CSV (Excel, semikolon)" })
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = name })).ToHaveCountAsync(0);
 
         // The county sees the nomination in Knivsta with the correction.
         var seen = await admin.APIRequest.GetAsync($"{BaseUrl}/t/uppsala/api/invitees?source=nomination");

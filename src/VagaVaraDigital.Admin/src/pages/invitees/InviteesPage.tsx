@@ -46,8 +46,9 @@ export function InviteesPage() {
       actions={
         <div className="button-row">
           <Link className="button" to="/inbjudna/ny">{t('invitees.add')}</Link>
-          <Link className="button secondary" to="/inbjudna/import">{t('invitees.import')}</Link>
-          <Link to="/inbjudna/registerutdrag">{t('subjectAccess.link')}</Link>
+          {/* Import, export, the register extract and the nominations overview are the county staff's (the API answers a municipal user 403). */}
+          {staff && <Link className="button secondary" to="/inbjudna/import">{t('invitees.import')}</Link>}
+          {staff && <Link to="/inbjudna/registerutdrag">{t('subjectAccess.link')}</Link>}
           {staff && <Link className="button secondary" to="/inbjudna/nomineringar">{t('nominations.link')}</Link>}
         </div>
       }>
@@ -141,11 +142,15 @@ export function InviteesPage() {
         {cursors.length > 1 && <button type="button" className="button secondary" onClick={() => setCursors(cursors.slice(0, -1))}>{t('invitees.previous')}</button>}
         {page.data?.nextCursor && <button type="button" className="button secondary" onClick={() => setCursors([...cursors, page.data!.nextCursor!])}>{t('common.next')}</button>}
       </div>
-      <h2>{t('invitees.exportTitle')}</h2>
-      <ul className="link-list">
-        <li><a href={exportHref('csv')} download>{t('invitees.exportCsv')}</a></li>
-        <li><a href={exportHref('xlsx')} download>{t('invitees.exportXlsx')}</a></li>
-      </ul>
+      {staff && (
+        <>
+          <h2>{t('invitees.exportTitle')}</h2>
+          <ul className="link-list">
+            <li><a href={exportHref('csv')} download>{t('invitees.exportCsv')}</a></li>
+            <li><a href={exportHref('xlsx')} download>{t('invitees.exportXlsx')}</a></li>
+          </ul>
+        </>
+      )}
     </Page>
   );
 }
