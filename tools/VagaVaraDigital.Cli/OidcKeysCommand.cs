@@ -28,6 +28,11 @@ public static class OidcKeysCommand
         {
             using var host = CliHost.Build();
             var store = host.Services.GetRequiredService<OidcKeyStore>();
+            if (parse.GetValue(activateAfter) < store.MinimumActivation)
+            {
+                Console.Error.WriteLine($"--activate-after måste vara minst {store.MinimumActivation:c} (två gånger Identity__OidcKeyRefreshInterval), så att varje instans hinner publicera de nya nycklarna innan de används.");
+                return 2;
+            }
             var (sig, enc) = await store.RotateAsync(parse.GetValue(activateAfter), parse.GetValue(retireAfter), ct);
             var activates = DateTimeOffset.UtcNow + parse.GetValue(activateAfter);
             Console.WriteLine($"Nya nycklar: {sig} (signering), {enc} (kryptering). Publiceras nu, används från {activates:yyyy-MM-dd HH:mm} UTC.");

@@ -155,6 +155,7 @@ public sealed class OidcKeyStore : IDisposable
     readonly IDataProtector _protector;
     readonly Lock _lock = new();
     readonly ITimer? _timer;
+    readonly TimeSpan _refreshInterval;
     Loaded? _loaded;
     CancellationTokenSource _changed = new(), _changedAfterServer = new();
 
@@ -165,7 +166,7 @@ public sealed class OidcKeyStore : IDisposable
         _time = time;
         _logger = logger;
         _protector = dataProtection.CreateProtector("vvd.oidc-keys.v1");
-        var interval = options.Value.OidcKeyRefreshInterval;
+        var interval = _refreshInterval = options.Value.OidcKeyRefreshInterval;
         if (interval > TimeSpan.Zero) _timer = time.CreateTimer(_ => Refresh(), null, interval, interval);
     }
 
@@ -245,17 +246,64 @@ public sealed class OidcKeyStore : IDisposable
     /// </summary>
     public async Task<(string Signing, string Encryption)> RotateAsync(TimeSpan activateAfter, TimeSpan retireAfter, CancellationToken ct = default)
     {
+        if (activateAfter < MinimumActivation)
+        {
+            throw new ArgumentOutOfRangeException(nameof(activateAfter), activateAfter,
+                $"De nya nycklarna måste börja användas tidigast {MinimumActivation:c} efter att de skapats (två gånger Identity__OidcKeyRefreshInterval), så att varje instans hinner publicera dem.");
+        }
+        await using var conn = await _dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext('vvd.oidc_keys'))", transaction: tx, cancellationToken: ct));
+        var keys = await RotateLockedAsync(conn, tx, activateAfter, retireAfter, ct);
+        await tx.CommitAsync(ct);
+        Refresh();
+        return keys;
+    }
+
+    /// <summary>Twice the refresh interval (every instance re-reads the table once before a new key signs).</summary>
+    public TimeSpan MinimumActivation => _refreshInterval * 2;
+
+    /// <summary>
+    /// The scheduled rotation (<see cref="OidcKeyRotationJob"/>): when the newest key of a use is older than
+    /// <paramref name="lifetime"/> and no new key is waiting for its activation, rotates (activation after
+    /// <see cref="MinimumActivation"/> plus a minute, at least 10 minutes). Deletes keys retired more than 30 days ago.
+    /// Returns the new signing key's id, or null when nothing was due.
+    /// </summary>
+    public async Task<string?> RotateIfDueAsync(TimeSpan lifetime, TimeSpan retireAfter, CancellationToken ct = default)
+    {
         await using var conn = await _dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext('vvd.oidc_keys'))", transaction: tx, cancellationToken: ct));
         var now = _time.GetUtcNow().UtcDateTime;
+        await conn.ExecuteAsync(new CommandDefinition("DELETE FROM oidc_keys WHERE retired_at < @before",
+            new { before = now.AddDays(-30) }, tx, cancellationToken: ct));
+        var newest = await conn.QuerySingleAsync<(DateTime? Created, DateTime? Pending)>(new CommandDefinition("""
+            SELECT min(newest), max(pending) FROM (
+              SELECT max(created_at) AS newest, max(activates_at) FILTER (WHERE activates_at > @now) AS pending
+              FROM oidc_keys WHERE retired_at IS NULL OR retired_at > @now GROUP BY use) k
+            """, new { now }, tx, cancellationToken: ct));
+        string? rotated = null;
+        if (lifetime > TimeSpan.Zero && newest.Pending is null && newest.Created is { } created && now - created >= lifetime)
+        {
+            var activateAfter = TimeSpan.FromMinutes(Math.Max(10, (MinimumActivation + TimeSpan.FromMinutes(1)).TotalMinutes));
+            rotated = (await RotateLockedAsync(conn, tx, activateAfter, retireAfter, ct)).Signing;
+        }
+        await tx.CommitAsync(ct);
+        if (rotated is not null)
+        {
+            _logger.LogInformation("OpenID Connect keys rotated on schedule: new signing key {KeyId}", rotated);
+            Refresh();
+        }
+        return rotated;
+    }
+
+    async Task<(string Signing, string Encryption)> RotateLockedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, TimeSpan activateAfter,
+        TimeSpan retireAfter, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
         await conn.ExecuteAsync(new CommandDefinition("UPDATE oidc_keys SET retired_at = @retire WHERE retired_at IS NULL OR retired_at > @retire",
             new { retire = now + activateAfter + retireAfter }, tx, cancellationToken: ct));
-        var sig = Insert(conn, tx, Signing, now + activateAfter);
-        var enc = Insert(conn, tx, Encryption, now + activateAfter);
-        await tx.CommitAsync(ct);
-        Refresh();
-        return (sig, enc);
+        return (Insert(conn, tx, Signing, now + activateAfter), Insert(conn, tx, Encryption, now + activateAfter));
     }
 
     public void Dispose()
@@ -313,4 +361,14 @@ public sealed class OidcKeyStore : IDisposable
         }
         return new Loaded(Ordered(rows, Signing).Select(Key).ToArray(), Ordered(rows, Encryption).Select(Key).ToArray(), Fingerprint(rows));
     }
+}
+
+/// <summary>The daily job that rotates the OpenID Connect keys when they are <see cref="PlatformIdentityOptions.OidcKeyLifetime"/> old.</summary>
+public sealed class OidcKeyRotationJob(OidcKeyStore keys, IOptions<PlatformIdentityOptions> options) : Jobs.IPlatformJob
+{
+    public const string JobId = "identity.oidc-key-rotation";
+    public const string Cron = "15 4 * * *";   // 04:15 Stockholm
+
+    public Task RunAsync(CancellationToken ct) =>
+        keys.RotateIfDueAsync(options.Value.OidcKeyLifetime, options.Value.OidcKeyRetireAfter, ct);
 }

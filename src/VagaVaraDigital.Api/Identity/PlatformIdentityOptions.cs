@@ -48,6 +48,15 @@ public sealed class PlatformIdentityOptions
     /// <summary>How often each instance re-reads the OpenID Connect keys (rotation, docs/decisions/0016); 0 = never.</summary>
     public TimeSpan OidcKeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The recurring job <c>identity.oidc-key-rotation</c> (daily) rotates the OpenID Connect keys once the current ones
+    /// are this old (docs/decisions/0016); 0 = only by hand (<c>vvd oidc-keys rotate</c>).
+    /// </summary>
+    public TimeSpan OidcKeyLifetime { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long replaced OpenID Connect keys stay accepted (longer than refresh tokens live, 14 days).</summary>
+    public TimeSpan OidcKeyRetireAfter { get; set; } = TimeSpan.FromDays(14);
+
     /// <summary>Roles that must use TOTP (DESIGN.md): enrolment at first sign-in.</summary>
     public static readonly IReadOnlyList<string> MfaRoles = [Roles.SystemAdmin, Roles.NationalViewer, Roles.CountyAdmin];
 }

@@ -32,6 +32,8 @@ public static class RecurringJobs
 {
     public static IReadOnlyList<RecurringJobDefinition> All { get; } =
     [
+        // identity: the OpenID Connect keys rotate when they are Identity:OidcKeyLifetime old
+        RecurringJobDefinition.Platform<Identity.OidcKeyRotationJob>(Identity.OidcKeyRotationJob.JobId, Identity.OidcKeyRotationJob.Cron),
         // e-mail (Features/Email)
         RecurringJobDefinition.ForEachTenant<Features.Email.DailyDigestJob>("email.daily-digest", "0 7 * * *"),
         RecurringJobDefinition.ForEachTenant<Features.Email.FollowUpJob>("email.follow-ups", "*/15 * * * *"),

@@ -98,6 +98,17 @@ public sealed partial class CreateUserCommandTests : ApiTest
         Assert.That(keys, Is.EqualTo(new[] { ("enc", false, true), ("sig", false, true), ("enc", true, false), ("sig", true, false) }), output);
     }
 
+    [Test]
+    public async Task Rotating_keys_that_would_sign_before_every_instance_has_them_is_refused()
+    {
+        // The default refresh interval is a minute: new keys must wait at least two.
+        var (exit, output, error) = await VvdAsync("oidc-keys", "rotate", "--activate-after", "00:01:00");
+        Assert.That(exit, Is.EqualTo(2), output + error);
+        Assert.That(error, Does.Contain("--activate-after måste vara minst 00:02:00"));
+        await using var conn = await Database.OpenSuperuserAsync();
+        Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM oidc_keys WHERE activates_at > now()"), Is.Zero, "nothing rotated");
+    }
+
     [GeneratedRegex(@"https://localhost/konto/aktivera\?\S+")]
     private static partial Regex Link();
 }

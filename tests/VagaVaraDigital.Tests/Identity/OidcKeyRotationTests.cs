@@ -96,4 +96,42 @@ public sealed class OidcKeyRotationTests : ApiTest
             Assert.That(await NationalReachAsync(http, oldToken), Is.EqualTo(HttpStatusCode.Unauthorized));
         });
     }
+
+    [Test]
+    public async Task The_daily_job_rotates_keys_once_they_reach_their_lifetime_and_prunes_long_retired_ones()
+    {
+        await using var app = new PlatformFactory(Database);
+        var store = app.Services.GetRequiredService<OidcKeyStore>();
+        store.Load();   // the first keys
+        var lifetime = TimeSpan.FromDays(90);
+        await using var conn = await Database.OpenSuperuserAsync();
+
+        // Young keys: nothing to do.
+        Assert.That(await store.RotateIfDueAsync(lifetime, TimeSpan.FromDays(14)), Is.Null);
+
+        // 91 days old, and an old key that retired 40 days ago: rotated once, the old one pruned.
+        await conn.ExecuteAsync("UPDATE oidc_keys SET created_at = now() - interval '91 days'");
+        await conn.ExecuteAsync("""
+            INSERT INTO oidc_keys (id, use, protected_pem, created_at, activates_at, retired_at)
+            VALUES ('sig-long-gone', 'sig', 'x', now() - interval '200 days', now() - interval '200 days', now() - interval '40 days')
+            """);
+        var rotated = await store.RotateIfDueAsync(lifetime, TimeSpan.FromDays(14));
+        Assert.That(rotated, Is.Not.Null);
+        var keys = (await conn.QueryAsync<(string Id, bool Waiting, bool Retiring)>(
+            "SELECT id, activates_at > now() + interval '9 minutes', retired_at IS NOT NULL FROM oidc_keys ORDER BY created_at, use")).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(keys.Select(k => k.Id), Does.Not.Contain("sig-long-gone"), "retired more than 30 days ago: deleted");
+            Assert.That(keys.Count(k => k.Waiting && !k.Retiring), Is.EqualTo(2), "a new signing and encryption key, waiting for activation");
+            Assert.That(keys.Count(k => !k.Waiting && k.Retiring), Is.EqualTo(2), "the old ones retire later");
+            Assert.That(keys.Single(k => k.Waiting && k.Id.StartsWith("sig")).Id, Is.EqualTo(rotated));
+        });
+
+        // The next day, the new keys still waiting (or young): nothing more.
+        Assert.That(await store.RotateIfDueAsync(lifetime, TimeSpan.FromDays(14)), Is.Null);
+        Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM oidc_keys"), Is.EqualTo(4));
+
+        // The job is on the platform's schedule.
+        Assert.That(VagaVaraDigital.Api.Jobs.RecurringJobs.All.Select(j => j.Id), Does.Contain(OidcKeyRotationJob.JobId));
+    }
 }
