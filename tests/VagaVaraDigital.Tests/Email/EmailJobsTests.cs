@@ -145,6 +145,31 @@ public sealed class EmailJobsTests : ApiTest
     }
 
     [Test]
+    public async Task A_digest_queued_before_its_admin_turned_it_off_or_left_is_not_sent()
+    {
+        await UserAsync(SignedInAdmin, "CountyAdmin", A, "jag@lansstyrelsen.example");
+        await UserAsync("admin-2", "CountyAdmin", A, "kollega@lansstyrelsen.example");
+        await UserAsync("admin-3", "CountyAdmin", A, "tredje@lansstyrelsen.example");
+        await EmailData.WebcastAsync(Database, A, DateTime.UtcNow.AddDays(3));
+        await RunAsync<DailyDigestJob>(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        Assert.That((await DigestRowsAsync()).Length, Is.EqualTo(3));
+
+        // Before the sender gets to them: one admin turns the digest off, another is deactivated.
+        using var off = await App.ClientAs("CountyAdmin", A, tenantSlug: TwoTenants.ASlug).PutAsJsonAsync("api/email/my-settings", new { dailyDigest = false });
+        Assert.That(off.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Database.ExecuteAsSuperuserAsync("UPDATE \"AspNetUsers\" SET \"IsActive\" = false WHERE \"Id\" = 'admin-3'");
+
+        await using var sink = await SmtpSink.StartAsync();
+        await new SenderHarness(sink).DrainAsync();
+        var outcome = await EmailData.OutboxAsync(Database, "digest");
+        Assert.Multiple(() =>
+        {
+            Assert.That(sink.Messages.Select(m => m.To.Mailboxes.Single().Address), Is.EqualTo(new[] { "kollega@lansstyrelsen.example" }));
+            Assert.That(outcome.Count(o => o.Status == "cancelled" && o.LastError == "digest_off"), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public async Task No_digest_on_a_day_with_nothing_to_report()
     {
         await UserAsync("admin-1", "CountyAdmin", A, "admin1@lansstyrelsen.example");

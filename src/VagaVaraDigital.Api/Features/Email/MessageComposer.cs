@@ -41,6 +41,9 @@ public sealed class OutboxRow
     public string? WebcastStatus { get; init; }
     public int? ScheduleVersion { get; init; }
 
+    /// <summary>For a digest: the admin is still active in the tenant and has not turned the digest off since it was queued.</summary>
+    public bool? DigestWanted { get; init; }
+
     public const string SelectSql = """
         SELECT o.id, o.tenant_id AS TenantId, o.kind, o.idempotency_key AS IdempotencyKey, o.invitation_id AS InvitationId,
                o.user_id AS UserId, o.to_address AS ToAddress, o.payload::text AS PayloadJson, o.language, o.attempts, o.status,
@@ -48,7 +51,10 @@ public sealed class OutboxRow
                i.token, i.status AS InvitationStatus, v.first_name AS FirstName, v.last_name AS LastName, v.status AS InviteeStatus,
                v.email AS InviteeEmail, w.id AS WebcastId, w.title, w.description, w.starts_at AS StartsAt,
                w.duration_minutes AS DurationMinutes, w.join_url AS JoinUrl, w.recording_url AS RecordingUrl,
-               w.status AS WebcastStatus, w.schedule_version AS ScheduleVersion
+               w.status AS WebcastStatus, w.schedule_version AS ScheduleVersion,
+               CASE WHEN o.kind = 'digest' THEN EXISTS (
+                 SELECT FROM "AspNetUsers" u WHERE u."Id" = o.user_id AND u."TenantId" = o.tenant_id AND u."IsActive"
+                   AND NOT EXISTS (SELECT FROM email_user_settings s WHERE s.user_id = u."Id" AND NOT s.daily_digest)) END AS DigestWanted
         FROM email_outbox o
         LEFT JOIN invitations i ON i.id = o.invitation_id
         LEFT JOIN invitees v ON v.id = i.invitee_id
@@ -143,6 +149,9 @@ public sealed class MessageComposer(EmailTemplates templates, IOptions<EmailOpti
                 if (r.WebcastStatus != "scheduled") return "webcast_not_scheduled";
                 if (version is not null && version != r.ScheduleVersion) return "superseded";
                 if (r.StartsAt is { } s && s <= now) return "too_late";
+                break;
+            case "digest":
+                if (r.DigestWanted == false) return "digest_off";
                 break;
             case ReminderSchedule.NudgeKind:
                 if (r.InvitationStatus != "sent") return "answered";
