@@ -5,10 +5,9 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Bench;
 using VagaVaraDigital.Api.Identity;
 
 // Invitee import benchmark (issue 5): a generated N-row CSV (default 50,000) as Swedish Excel writes it
@@ -28,18 +27,7 @@ var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) 
 
 // --- database ---------------------------------------------------------------------------------------
 var dbName = $"vvd_bench_import_{DateTime.UtcNow:yyyyMMddHHmmss}";
-await using (var conn = new NpgsqlConnection(super))
-{
-    await conn.ExecuteAsync("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'vvd_owner') THEN CREATE ROLE vvd_owner LOGIN CREATEROLE; END IF; END $$;");
-    await conn.ExecuteAsync($"CREATE DATABASE {dbName} OWNER vvd_owner");
-}
-var superDb = new NpgsqlConnectionStringBuilder(super) { Database = dbName }.ConnectionString;
-var options = new DatabaseOptions
-{
-    ConnectionString = new NpgsqlConnectionStringBuilder(superDb) { Username = "vvd_app", Password = null }.ConnectionString,
-    MigrationsConnectionString = new NpgsqlConnectionStringBuilder(superDb) { Username = "vvd_owner", Password = null }.ConnectionString,
-};
-Migrator.Migrate(options, NullLogger.Instance);
+var (options, superDb) = await BenchDatabase.CreateAsync(super, dbName);
 await using (var conn = new NpgsqlConnection(superDb)) await conn.ExecuteAsync("UPDATE tenants SET is_active = true");
 
 // --- the file -----------------------------------------------------------------------------------------
@@ -49,10 +37,9 @@ var size = new FileInfo(file).Length;
 Console.WriteLine($"file: {rows:N0} rows, {size / 1024.0 / 1024.0:F1} MiB, Windows-1252, ';'");
 
 // --- the app on Kestrel -----------------------------------------------------------------------------
-await using var factory = new BenchFactory(options);
-factory.UseKestrel(0);
-factory.StartServer();
-using var http = new HttpClient { BaseAddress = factory.ClientOptions.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+await using var factory = new BenchHost(options, _ => new ClaimsPrincipal(new ClaimsIdentity(
+    [new Claim(ClaimTypes.NameIdentifier, "bench"), new Claim(ClaimTypes.Role, Roles.CountyEditor), new Claim(VvdClaims.Tenant, "03")], "Bench")));
+using var http = factory.StartOnKestrel();
 
 async Task Reset()
 {
@@ -213,33 +200,3 @@ static void Generate(string path, int count)
 }
 
 static string Ascii(string s) => s.ToLowerInvariant().Replace('å', 'a').Replace('ä', 'a').Replace('ö', 'o').Replace(' ', '-');
-
-sealed class BenchFactory(DatabaseOptions options) : WebApplicationFactory<Db>
-{
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseContentRoot(AppContext.BaseDirectory);
-        builder.UseEnvironment("Production");
-        builder.UseSetting("ConnectionStrings:Postgres", options.ConnectionString);
-        builder.UseSetting("ConnectionStrings:PostgresMigrations", options.MigrationsConnectionString);
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.UseSetting("Invitees:PersonKeySecret", "bench-secret-bench-secret-bench-secret");
-        builder.UseSetting("Jobs:Server", "false");
-        builder.ConfigureServices(s => s.AddTransient<IStartupFilter>(_ => new BenchUser()));
-    }
-
-    sealed class BenchUser : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use(async (ctx, nextMiddleware) =>
-            {
-                ctx.User = new ClaimsPrincipal(new ClaimsIdentity(
-                    [new Claim(ClaimTypes.NameIdentifier, "bench"), new Claim(ClaimTypes.Role, Roles.CountyEditor), new Claim(VvdClaims.Tenant, "03")],
-                    "Bench"));
-                await nextMiddleware(ctx);
-            });
-            next(app);
-        };
-    }
-}

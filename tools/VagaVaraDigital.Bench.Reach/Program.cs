@@ -2,12 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Claims;
 using Dapper;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Reach;
 using VagaVaraDigital.Api.Identity;
+using VagaVaraDigital.Bench;
 using VagaVaraDigital.Cli;
 
 // Reach benchmark (issue 8) on the `vvd seed-bench` data set (seed 42): the national report and one county's report,
@@ -33,28 +32,14 @@ var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCultu
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
 
 var started = Stopwatch.StartNew();
-Console.WriteLine($"started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()}, {Environment.ProcessorCount} cores");
+Console.WriteLine($"started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {BenchDatabase.LoadAverage()}, {Environment.ProcessorCount} cores");
 var dbName = Environment.GetEnvironmentVariable("VVD_BENCH_DB") ?? "vvd_bench_reach";
-await using (var conn = new NpgsqlConnection(super))
-{
-    await conn.ExecuteAsync("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'vvd_owner') THEN CREATE ROLE vvd_owner LOGIN CREATEROLE; END IF; END $$;");
-    if (await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM pg_database WHERE datname = @dbName", new { dbName }) == 0)
-    {
-        await conn.ExecuteAsync($"CREATE DATABASE {dbName} OWNER vvd_owner");
-    }
-}
-var superDb = new NpgsqlConnectionStringBuilder(super) { Database = dbName }.ConnectionString;
-var options = new DatabaseOptions
-{
-    ConnectionString = new NpgsqlConnectionStringBuilder(superDb) { Username = "vvd_app", Password = null }.ConnectionString,
-    MigrationsConnectionString = new NpgsqlConnectionStringBuilder(superDb) { Username = "vvd_owner", Password = null }.ConnectionString,
-};
-Migrator.Migrate(options, NullLogger.Instance);
+var (options, superDb) = await BenchDatabase.CreateAsync(super, dbName);
 await using var app = NpgsqlDataSource.Create(options.ConnectionString);
 var seeding = Stopwatch.StartNew();
 await SeedBench.RunAsync(app, options.MigrationsConnectionString!, new BenchPlan(), Console.WriteLine, CancellationToken.None,
     reset: Environment.GetEnvironmentVariable("VVD_BENCH_RESET") == "1");
-Console.WriteLine($"seed-bench: {seeding.Elapsed.TotalSeconds:F0} s (load average {LoadAverage()})");
+Console.WriteLine($"seed-bench: {seeding.Elapsed.TotalSeconds:F0} s (load average {BenchDatabase.LoadAverage()})");
 
 await using (var conn = new NpgsqlConnection(superDb))
 {
@@ -67,8 +52,8 @@ await using (var conn = new NpgsqlConnection(superDb))
 
 await using var uncached = new BenchFactory(options, cacheSeconds: 0);
 await using var cached = new BenchFactory(options, cacheSeconds: 30);
-using var http = Start(uncached);
-using var httpCached = Start(cached);
+using var http = uncached.StartOnKestrel();
+using var httpCached = cached.StartOnKestrel();
 
 var now = DateTimeOffset.UtcNow;
 string[] counties = ["03", "14"];   // Uppsala (8 municipalities, median size), Västra Götaland (49, the largest)
@@ -202,10 +187,8 @@ foreach (var (name, sql, compute, direct, cachedCall) in cases)
     Console.WriteLine(FormattableString.Invariant(
         $"writes in county 14 incl. the summary's flush ({targets.Length} each): RSVP median {Percentile(rsvp, 50):F1} ms, p95 {Percentile(rsvp, 95):F1} ms; attendance mark median {Percentile(mark, 50):F1} ms, p95 {Percentile(mark, 95):F1} ms"));
 }
-Console.WriteLine($"finished {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC after {started.Elapsed.TotalMinutes:F1} min, load average {LoadAverage()}");
+Console.WriteLine($"finished {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC after {started.Elapsed.TotalMinutes:F1} min, load average {BenchDatabase.LoadAverage()}");
 return;
-
-static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
 
 static async Task<List<double>> Time(Func<Task> call, int n)
 {
@@ -228,47 +211,30 @@ static double Percentile(List<double> xs, double p)
     return s[lo] + (s[hi] - s[lo]) * (rank - lo);
 }
 
-static HttpClient Start(BenchFactory factory)
-{
-    factory.UseKestrel(0);
-    factory.StartServer();
-    return new HttpClient(new SocketsHttpHandler()) { BaseAddress = factory.ClientOptions.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
-}
-
-/// <summary>The real app on Kestrel with a bench identity from the X-Bench header ("role;tenant").</summary>
-// Any type of the API assembly names its entry point (our own top-level Program hides the API's).
-sealed class BenchFactory(DatabaseOptions options, int cacheSeconds) : WebApplicationFactory<Db>
+/// <summary>The real app with a bench identity from the X-Bench header ("role;tenant") and the time each request spends inside it.</summary>
+sealed class BenchFactory(DatabaseOptions options, int cacheSeconds) : BenchHost(options, Identity)
 {
     public static readonly List<double> ServerTimes = [];
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    static ClaimsPrincipal Identity(HttpContext ctx)
     {
-        builder.UseContentRoot(AppContext.BaseDirectory);
-        builder.UseEnvironment("Production");
-        builder.UseSetting("ConnectionStrings:Postgres", options.ConnectionString);
-        builder.UseSetting("ConnectionStrings:PostgresMigrations", options.MigrationsConnectionString);
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.UseSetting("Jobs:Server", "false");
-        builder.UseSetting("Invitees:PersonKeySecret", "benchmark-only-person-key-secret-0123456789");
-        builder.UseSetting("Reach:CacheDuration", TimeSpan.FromSeconds(cacheSeconds).ToString());
-        builder.ConfigureServices(s => s.AddTransient<IStartupFilter, BenchStartup>());
+        var bench = ctx.Request.Headers["X-Bench"].ToString().Split(';');
+        var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, "bench"), new(ClaimTypes.Role, bench[0]) };
+        if (bench.Length > 1 && bench[1].Length > 0) claims.Add(new Claim(VvdClaims.Tenant, bench[1]));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, "Bench"));
     }
 
-    sealed class BenchStartup : IStartupFilter
+    protected override void Configure(IWebHostBuilder builder) =>
+        builder.UseSetting("Reach:CacheDuration", TimeSpan.FromSeconds(cacheSeconds).ToString());
+
+    protected override Task<bool> HandleBeforeAppAsync(HttpContext context)
     {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        var started = Stopwatch.GetTimestamp();
+        context.Response.OnCompleted(() =>
         {
-            app.Use(async (ctx, nextMiddleware) =>
-            {
-                var bench = ctx.Request.Headers["X-Bench"].ToString().Split(';');
-                var claims = new List<Claim> { new(ClaimTypes.NameIdentifier, "bench"), new(ClaimTypes.Role, bench[0]) };
-                if (bench.Length > 1 && bench[1].Length > 0) claims.Add(new Claim(VvdClaims.Tenant, bench[1]));
-                ctx.User = new ClaimsPrincipal(new ClaimsIdentity(claims, "Bench"));
-                var sw = Stopwatch.StartNew();
-                await nextMiddleware(ctx);
-                lock (ServerTimes) ServerTimes.Add(sw.Elapsed.TotalMilliseconds);
-            });
-            next(app);
-        };
+            lock (ServerTimes) ServerTimes.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return Task.CompletedTask;
+        });
+        return Task.FromResult(false);
     }
 }

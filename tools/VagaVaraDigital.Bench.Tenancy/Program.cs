@@ -2,10 +2,9 @@ using System.Diagnostics;
 using System.Security.Claims;
 using System.Text.Json;
 using Dapper;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Bench;
 using VagaVaraDigital.Api.Identity;
 
 // Tenancy overhead benchmark (issue 3): the same tenant-scoped list query served over real HTTP (Kestrel on
@@ -31,18 +30,7 @@ var concurrency = args.Length > 2 ? int.Parse(args[2], System.Globalization.Cult
 
 // --- database: fresh, migrated, 2,000 audit rows in each of two tenants ---------------------------
 var dbName = $"vvd_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
-await using (var conn = new NpgsqlConnection(super))
-{
-    await conn.ExecuteAsync("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'vvd_owner') THEN CREATE ROLE vvd_owner LOGIN CREATEROLE; END IF; END $$;");
-    await conn.ExecuteAsync($"CREATE DATABASE {dbName} OWNER vvd_owner");
-}
-var superDb = new NpgsqlConnectionStringBuilder(super) { Database = dbName }.ConnectionString;
-var options = new DatabaseOptions
-{
-    ConnectionString = new NpgsqlConnectionStringBuilder(superDb) { Username = "vvd_app", Password = null }.ConnectionString,
-    MigrationsConnectionString = new NpgsqlConnectionStringBuilder(superDb) { Username = "vvd_owner", Password = null }.ConnectionString,
-};
-Migrator.Migrate(options, NullLogger.Instance);
+var (options, superDb) = await BenchDatabase.CreateAsync(super, dbName);
 await using (var conn = new NpgsqlConnection(superDb))
 {
     await conn.ExecuteAsync("""
@@ -57,8 +45,7 @@ await using (var conn = new NpgsqlConnection(superDb))
 // --- the app, on Kestrel --------------------------------------------------------------------------
 await using var bypass = NpgsqlDataSource.Create(superDb);
 await using var factory = new BenchFactory(options, bypass);
-factory.UseKestrel(0);
-factory.StartServer();
+factory.StartOnKestrel().Dispose();
 var baseUri = factory.ClientOptions.BaseAddress;
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = baseUri };
 
@@ -124,61 +111,40 @@ async Task<double> RunAsync(string url, double duration)
 
 /// <summary>The real app, plus a bench identity (CountyAdmin of 03) and the baseline handlers behind its pipeline.</summary>
 // Any type of the API assembly names its entry point (our own top-level Program hides the API's).
-sealed class BenchFactory(DatabaseOptions options, NpgsqlDataSource bypass) : WebApplicationFactory<Db>
+sealed class BenchFactory(DatabaseOptions options, NpgsqlDataSource bypass) : BenchHost(options, _ => new ClaimsPrincipal(new ClaimsIdentity(
+    [new Claim(ClaimTypes.NameIdentifier, "bench"), new Claim(ClaimTypes.Role, Roles.CountyAdmin), new Claim(VvdClaims.Tenant, "03")], "Bench")))
 {
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    // Baselines at the front of the pipeline (the SPA's fallback endpoint answers every GET that no other endpoint
+    // takes, so nothing can run after the application's pipeline).
+    protected override async Task<bool> HandleBeforeAppAsync(HttpContext context)
     {
-        builder.UseContentRoot(AppContext.BaseDirectory);
-        builder.UseEnvironment("Production");
-        builder.UseSetting("ConnectionStrings:Postgres", options.ConnectionString);
-        builder.UseSetting("ConnectionStrings:PostgresMigrations", options.MigrationsConnectionString);
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.UseSetting("Invitees:PersonKeySecret", "bench-secret-bench-secret-bench-secret");
-        builder.UseSetting("Jobs:Server", "false");
-        builder.ConfigureServices(s => s.AddTransient<IStartupFilter>(_ => new BenchStartup(bypass)));
-    }
-
-    sealed class BenchStartup(NpgsqlDataSource bypass) : IStartupFilter
-    {
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        if (context.Request.Path.StartsWithSegments("/bench/audit-rls-only"))
         {
-            app.Use(async (ctx, nextMiddleware) =>
-            {
-                // Baselines at the front of the pipeline (the SPA's fallback endpoint answers every GET that no
-                // other endpoint takes, so nothing can run after the application's pipeline).
-                if (ctx.Request.Path.StartsWithSegments("/bench/audit-rls-only"))
-                {
-                    // The data side of tenancy: tenant lookup in the store, a read unit with the tenant scope and RLS.
-                    var tenant = await ctx.RequestServices.GetRequiredService<VagaVaraDigital.Api.Tenancy.TenantStore>()
-                        .FindBySlugAsync("uppsala", ctx.RequestAborted);
-                    var db = ctx.RequestServices.GetRequiredService<Db>();
-                    await using var uow = await db.ReadForTenantAsync(tenant!.Id, ctx.RequestAborted);
-                    var rows = await uow.QueryAsync<dynamic>("""
-                        SELECT id, occurred_at AS OccurredAt, actor_id AS ActorId, actor_name AS ActorName, action, target,
-                               details::text AS Details, correlation_id AS CorrelationId
-                        FROM audit_log ORDER BY id DESC LIMIT @take
-                        """, new { take = 51 });
-                    await ctx.Response.WriteAsJsonAsync(new { items = rows.Take(50) });
-                    return;
-                }
-                if (ctx.Request.Path.StartsWithSegments("/bench/audit-without-tenancy"))
-                {
-                    var take = int.Parse(ctx.Request.Query["limit"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
-                    await using var conn = await bypass.OpenConnectionAsync(ctx.RequestAborted);
-                    var rows = await conn.QueryAsync("""
-                        SELECT id, occurred_at AS OccurredAt, actor_id AS ActorId, actor_name AS ActorName, action, target,
-                               details::text AS Details, correlation_id AS CorrelationId
-                        FROM audit_log WHERE tenant_id = '03' ORDER BY id DESC LIMIT @take
-                        """, new { take = take + 1 });
-                    await ctx.Response.WriteAsJsonAsync(new { items = rows.Take(take) });
-                    return;
-                }
-                ctx.User = new ClaimsPrincipal(new ClaimsIdentity(
-                    [new Claim(ClaimTypes.NameIdentifier, "bench"), new Claim(ClaimTypes.Role, Roles.CountyAdmin), new Claim(VvdClaims.Tenant, "03")],
-                    "Bench"));
-                await nextMiddleware(ctx);
-            });
-            next(app);
-        };
+            // The data side of tenancy: tenant lookup in the store, a read unit with the tenant scope and RLS.
+            var tenant = await context.RequestServices.GetRequiredService<VagaVaraDigital.Api.Tenancy.TenantStore>()
+                .FindBySlugAsync("uppsala", context.RequestAborted);
+            var db = context.RequestServices.GetRequiredService<Db>();
+            await using var uow = await db.ReadForTenantAsync(tenant!.Id, context.RequestAborted);
+            var rows = await uow.QueryAsync<dynamic>("""
+                SELECT id, occurred_at AS OccurredAt, actor_id AS ActorId, actor_name AS ActorName, action, target,
+                       details::text AS Details, correlation_id AS CorrelationId
+                FROM audit_log ORDER BY id DESC LIMIT @take
+                """, new { take = 51 });
+            await context.Response.WriteAsJsonAsync(new { items = rows.Take(50) });
+            return true;
+        }
+        if (context.Request.Path.StartsWithSegments("/bench/audit-without-tenancy"))
+        {
+            var take = int.Parse(context.Request.Query["limit"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+            await using var conn = await bypass.OpenConnectionAsync(context.RequestAborted);
+            var rows = await conn.QueryAsync("""
+                SELECT id, occurred_at AS OccurredAt, actor_id AS ActorId, actor_name AS ActorName, action, target,
+                       details::text AS Details, correlation_id AS CorrelationId
+                FROM audit_log WHERE tenant_id = '03' ORDER BY id DESC LIMIT @take
+                """, new { take = take + 1 });
+            await context.Response.WriteAsJsonAsync(new { items = rows.Take(take) });
+            return true;
+        }
+        return false;
     }
 }
