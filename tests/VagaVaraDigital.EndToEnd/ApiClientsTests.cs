@@ -51,8 +51,30 @@ public sealed class ApiClientsTests : BrowserTest
         Assert.That(reach.StatusCode, Is.EqualTo(HttpStatusCode.OK), reachBody);
         Assert.That(JsonDocument.Parse(reachBody).RootElement.ValueKind, Is.EqualTo(JsonValueKind.Object));
 
-        // Revoked: the same secret gets no new token.
+        // A new secret (say the old one leaked): asked first, shown once, and the old one stops working at once.
         var row = page.Locator("tbody tr", new() { HasText = "Lantmäteriets statistik" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Ny hemlighet för Lantmäteriets statistik" }).ClickAsync();
+        var confirmRotate = row.GetByRole(AriaRole.Group);
+        await Expect(confirmRotate).ToContainTextAsync("Den gamla slutar gälla direkt");
+        await Expect(confirmRotate.GetByRole(AriaRole.Button, new() { Name = "Ja, ny hemlighet" })).ToBeFocusedAsync();
+        await AssertAccessibleAsync(page, "api-clients-confirm-rotate");
+        await confirmRotate.GetByRole(AriaRole.Button, new() { Name = "Ja, ny hemlighet" }).ClickAsync();
+        var rotated = page.GetByRole(AriaRole.Region, new() { Name = "Ny hemlighet för Lantmäteriets statistik" });
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ny hemlighet för Lantmäteriets statistik" })).ToBeFocusedAsync();
+        var newSecret = (await rotated.Locator("code.secret").TextContentAsync())!;
+        Assert.That(newSecret, Is.Not.EqualTo(secret));
+        using (var old = await http.PostAsync(tokenUrl, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret, ["scope"] = "reach.read",
+        }))) Assert.That(old.IsSuccessStatusCode, Is.False, "the old secret no longer works");
+        using (var fresh = await http.PostAsync(tokenUrl, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = newSecret, ["scope"] = "reach.read",
+        }))) Assert.That(fresh.StatusCode, Is.EqualTo(HttpStatusCode.OK), await fresh.Content.ReadAsStringAsync());
+        secret = newSecret;
+        await AssertAccessibleAsync(page, "api-clients-secret-rotated");
+
+        // Revoked: the same secret gets no new token.
         await row.GetByRole(AriaRole.Button, new() { Name = "Återkalla Lantmäteriets statistik" }).ClickAsync();
         await row.GetByRole(AriaRole.Button, new() { Name = "Ja, återkalla" }).ClickAsync();
         await Expect(page.GetByText("Inga API-klienter är registrerade.")).ToBeVisibleAsync();
@@ -127,6 +149,7 @@ public sealed class ApiClientsTests : BrowserTest
         await Expect(page.Locator("tbody tr", new() { HasText = "Statistik" }).GetByRole(AriaRole.Button, new() { Name = "Ändra adresser för Statistik" }))
             .ToHaveCountAsync(0);   // a machine client has no addresses
         var row = page.Locator("tbody tr", new() { HasText = "Skrivbordsapp" });
+        await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Ny hemlighet för Skrivbordsapp" })).ToHaveCountAsync(0);   // public: no secret
         await row.GetByRole(AriaRole.Button, new() { Name = "Ändra adresser för Skrivbordsapp" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Adresser för Skrivbordsapp" })).ToBeFocusedAsync();
         var redirects = page.Locator("#editRedirectUris");

@@ -132,4 +132,43 @@ public sealed class ApiClientChangesTests : ApiTest
         using var county = await App.ClientAs("CountyAdmin", TwoTenants.A).GetAsync("/api/system/audit");
         Assert.That((int)county.StatusCode, Is.EqualTo(403));
     }
+
+    static async Task<HttpStatusCode> TokenStatusAsync(string clientId, string secret)
+    {
+        var http = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost/"), HandleCookies = false });
+        using var response = await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["scope"] = "reach.read", ["client_id"] = clientId, ["client_secret"] = secret,
+        }));
+        return response.StatusCode;
+    }
+
+    [Test]
+    public async Task A_confidential_clients_secret_is_replaced_at_once_shown_once_and_audited_and_a_public_client_has_none()
+    {
+        var (machineId, oldSecret) = await RegisterAsync(new { displayName = "Statistik", kind = "machine", scopes = new[] { "reach.read" } });
+        Assert.That(await TokenStatusAsync(machineId, oldSecret!), Is.EqualTo(HttpStatusCode.OK));
+
+        using var rotated = await Admin().PostAsync($"/api/system/api-clients/{machineId}/secret", null);
+        var json = await JsonAsync(rotated);
+        Assert.That(rotated.StatusCode, Is.EqualTo(HttpStatusCode.OK), json.ToString());
+        var newSecret = json.GetProperty("clientSecret").GetString()!;
+        Assert.That(newSecret, Has.Length.GreaterThanOrEqualTo(40).And.Not.EqualTo(oldSecret));
+        Assert.That(json.GetProperty("client").GetProperty("clientId").GetString(), Is.EqualTo(machineId));
+        Assert.That(await TokenStatusAsync(machineId, oldSecret!), Is.Not.EqualTo(HttpStatusCode.OK), "the old secret stops working at once");
+        Assert.That(await TokenStatusAsync(machineId, newSecret), Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await GetJsonAsync(Admin(), "/api/system/api-clients")).ToString(), Does.Not.Contain(newSecret), "shown once, never listed");
+
+        var (publicId, _) = await RegisterAsync(new
+        {
+            displayName = "Skrivbordsapp", kind = "interactive", scopes = new[] { "openid" }, redirectUris = new[] { "https://app.example/callback" },
+        });
+        using (var none = await Admin().PostAsync($"/api/system/api-clients/{publicId}/secret", null)) await AssertProblemAsync(none, 409, "public_client");
+        using (var unknown = await Admin().PostAsync("/api/system/api-clients/vvd-finns-inte/secret", null)) await AssertProblemAsync(unknown, 404, "not_found");
+
+        var log = (await GetJsonAsync(Admin(), "/api/system/audit")).GetProperty("items").EnumerateArray().ToArray();
+        Assert.That(log[1].GetProperty("action").GetString(), Is.EqualTo("api_client.secret_rotated"));
+        Assert.That(log[1].GetProperty("target").GetString(), Is.EqualTo($"api_client:{machineId}"));
+        Assert.That(string.Join("\n", log.Select(e => e.ToString())), Does.Not.Contain(newSecret).And.Not.Contain(oldSecret!));
+    }
 }

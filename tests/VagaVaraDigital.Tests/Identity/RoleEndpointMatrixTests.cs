@@ -131,6 +131,7 @@ public sealed partial class RoleEndpointMatrixTests : ApiTest
         ["POST /api/system/api-clients/"] = Access.SystemAdmin,
         ["DELETE /api/system/api-clients/{clientId}"] = Access.SystemAdmin,
         ["PUT /api/system/api-clients/{clientId}/addresses"] = Access.SystemAdmin,
+        ["POST /api/system/api-clients/{clientId}/secret"] = Access.SystemAdmin,
         ["GET /api/system/audit/"] = Access.SystemAdmin,          // the platform's audit log (API clients)
         ["GET /jobs/{**path}"] = Access.SystemAdmin,
         ["PUT /api/national/reach/target"] = Access.SystemAdmin,   // "configurable by SystemAdmin" (issue 8); NationalViewer only reads

@@ -37,6 +37,8 @@ public static class ApiClientsApi
         group.MapPost("/", Create).WithName("CreateApiClient").WithSummary("Registrera en maskinklient eller interaktiv klient");
         group.MapPut("/{clientId}/addresses", UpdateAddresses).WithName("UpdateApiClientAddresses")
             .WithSummary("Ändra en interaktiv klients omdirigeringsadresser och adresser efter utloggning");
+        group.MapPost("/{clientId}/secret", RotateSecret).WithName("RotateApiClientSecret")
+            .WithSummary("Ge en konfidentiell klient en ny hemlighet (visas en gång; den gamla slutar gälla direkt)");
         group.MapDelete("/{clientId}", Delete).WithName("DeleteApiClient").WithSummary("Ta bort en API-klient");
         return app;
     }
@@ -97,7 +99,7 @@ public static class ApiClientsApi
         string? secret = null;
         if (!publicClient)
         {
-            secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            secret = NewSecret();
             descriptor.ClientSecret = secret;
         }
         if (machine)
@@ -190,6 +192,32 @@ public static class ApiClientsApi
         await uow.CommitAsync(ct);
         logger.LogInformation("Security event api_client.addresses_changed {ClientId} by {UserId}", clientId, current.Id);
         return TypedResults.Ok(await ViewAsync(apps, app, ct));
+    }
+
+    static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>
+    /// A new secret for a confidential client (a machine client, or a web application): shown once in the answer, stored
+    /// hashed; the old one stops working at once. A public client has no secret: 409.
+    /// </summary>
+    static async Task<Results<Ok<CreatedApiClient>, ProblemHttpResult>> RotateSecret(string clientId, IOpenIddictApplicationManager apps,
+        ILogger<NewApiClient> logger, CurrentUser current, Db db, AuditLog audit, CancellationToken ct)
+    {
+        var app = await apps.FindByClientIdAsync(clientId, ct);
+        if (app is null) return Problems.NotFound("API-klienten finns inte");
+        if (await apps.GetClientTypeAsync(app, ct) != ClientTypes.Confidential)
+            return Problems.Conflict("public_client", "En publik klient har ingen hemlighet",
+                "Publika klienter (inbyggda appar och appar i webbläsaren) använder PKCE utan klienthemlighet.");
+        var secret = NewSecret();
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await apps.PopulateAsync(descriptor, app, ct);
+        descriptor.ClientSecret = secret;   // differs from the stored hash, so the manager hashes and stores the new one
+        await using var uow = await db.BeginGlobalAsync(ct);
+        await audit.RecordPlatformAsync(uow, "api_client.secret_rotated", $"api_client:{clientId}", null, ct);
+        await apps.UpdateAsync(app, descriptor, ct);
+        await uow.CommitAsync(ct);
+        logger.LogInformation("Security event api_client.secret_rotated {ClientId} by {UserId}", clientId, current.Id);
+        return TypedResults.Ok(new CreatedApiClient(await ViewAsync(apps, app, ct), secret));
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(string clientId, IOpenIddictApplicationManager apps,

@@ -34,6 +34,8 @@ export function ApiClientsPage() {
   const [scopes, setScopes] = useState<string[]>(['profile', 'email']);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<Created | null>(null);
+  // True when the notice shows a rotated secret of an existing client rather than a new registration.
+  const [rotated, setRotated] = useState(false);
   const [editing, setEditing] = useState<ApiClient | null>(null);
   const [savedAddresses, setSavedAddresses] = useState<string | null>(null);
   const createdHeading = useRef<HTMLHeadingElement>(null);
@@ -54,6 +56,7 @@ export function ApiClientsPage() {
       setName('');
       setRedirects('');
       setPostLogout('');
+      setRotated(false);
       setCreated(r);
       void client.invalidateQueries({ queryKey: ['system', 'api-clients'] });
     },
@@ -72,6 +75,10 @@ export function ApiClientsPage() {
       if (created?.client.clientId === clientId) setCreated(null);
       void client.invalidateQueries({ queryKey: ['system', 'api-clients'] });
     },
+  });
+  const rotate = useMutation({
+    mutationFn: (clientId: string) => unwrap(api.POST('/api/system/api-clients/{clientId}/secret', { params: { path: { clientId } } })),
+    onSuccess: (r) => { setRotated(true); setCreated(r); },
   });
   useEffect(() => { if (created) createdHeading.current?.focus(); }, [created]);
 
@@ -109,7 +116,9 @@ export function ApiClientsPage() {
     <Page title={t('apiClients.title')} intro={t('apiClients.intro')}>
       {created && (
         <section aria-labelledby="created-client" className="notice">
-          <h2 id="created-client" ref={createdHeading} tabIndex={-1}>{t('apiClients.createdTitle', { name: created.client.displayName })}</h2>
+          <h2 id="created-client" ref={createdHeading} tabIndex={-1}>
+            {t(rotated ? 'apiClients.rotatedTitle' : 'apiClients.createdTitle', { name: created.client.displayName })}
+          </h2>
           {created.clientSecret && <p><strong>{t('apiClients.secretOnce')}</strong></p>}
           <dl className="plain">
             <dt>{t('apiClients.clientId')}</dt><dd><code className="break">{created.client.clientId}</code></dd>
@@ -125,7 +134,7 @@ export function ApiClientsPage() {
           </button>
         </section>
       )}
-      {revoke.error && <ErrorMessage error={revoke.error} />}
+      {(revoke.error || rotate.error) && <ErrorMessage error={revoke.error ?? rotate.error} />}
       <QueryView query={query}>
         {(rows) => rows.length === 0 ? <p>{t('apiClients.none')}</p> : (
           <DataTable caption={t('apiClients.listCaption')} captionHidden rows={rows} rowKey={(c) => c.clientId}
@@ -156,6 +165,11 @@ export function ApiClientsPage() {
                     <button type="button" className="button secondary small" onClick={() => { setSavedAddresses(null); setEditing(c); }}>
                       {t('apiClients.editAddresses', { name: c.displayName ?? c.clientId })}
                     </button>
+                  )}
+                  {(c.kind === 'machine' || c.clientType === 'confidential') && (
+                    <ConfirmAction label={t('apiClients.rotate', { name: c.displayName ?? c.clientId })} className="button secondary small"
+                      message={t('apiClients.confirmRotate', { name: c.displayName ?? c.clientId })} confirmLabel={t('apiClients.confirmRotateButton')}
+                      pending={rotate.isPending} onConfirm={() => rotate.mutate(c.clientId)} />
                   )}
                   <ConfirmAction label={t('apiClients.revoke', { name: c.displayName ?? c.clientId })}
                     message={t('apiClients.confirmRevoke', { name: c.displayName ?? c.clientId })} confirmLabel={t('apiClients.confirmRevokeButton')}
