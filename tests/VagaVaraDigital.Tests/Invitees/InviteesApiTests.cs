@@ -241,6 +241,15 @@ public sealed class InviteesApiTests : ApiTest
             });
         }
 
+        // The export says who nominated by name too (never the id or the address).
+        using (var export = await Editor().GetAsync("api/invitees/export?format=csv"))
+        {
+            var csv = await export.Content.ReadAsStringAsync();
+            Assert.That((int)export.StatusCode, Is.EqualTo(200), csv);
+            Assert.That(csv, Does.Contain("Nominerad av").And.Contain("Ulla Nominerare"));
+            Assert.That(csv, Does.Not.Contain("test-MunicipalUser").And.Not.Contain("ulla.nominerare@"));
+        }
+
         // An account of another county with the same id is never taken for the nominator.
         await Database.ExecuteAsSuperuserAsync($"""UPDATE "AspNetUsers" SET "TenantId" = '{TwoTenants.B}' WHERE "Id" = 'test-MunicipalUser-{TwoTenants.A}'""");
         Assert.That((await GetJsonAsync(Editor(), $"api/invitees/{id}")).GetProperty("nominatedByName").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));

@@ -112,6 +112,7 @@ export const en: Messages = {
     dailyDigestHint: 'Every morning to the county’s administrators: new answers, messages that could not be delivered and coming webcasts. No personal data about invitees, and no message on a day with nothing to report.',
     savedOn: 'Saved. You will get the daily digest.',
     savedOff: 'Saved. You will no longer get the daily digest.',
+    notForSystemAdmin: 'The daily digest goes to the county’s administrators. As a system administrator you do not get it.',
   },
   settingsNav: {
     label: 'Parts of the settings',

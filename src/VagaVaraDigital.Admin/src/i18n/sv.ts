@@ -110,6 +110,7 @@ export const sv = {
     dailyDigestHint: 'Varje morgon till länets administratörer: nya svar, mejl som inte kunde levereras och kommande sändningar. Inga personuppgifter om de inbjudna, och inget mejl en dag utan något att rapportera.',
     savedOn: 'Sparat. Du får den dagliga sammanfattningen.',
     savedOff: 'Sparat. Du får inte längre den dagliga sammanfattningen.',
+    notForSystemAdmin: 'Den dagliga sammanfattningen går till länets administratörer. Som systemförvaltare får du den inte.',
   },
   settingsNav: {
     label: 'Inställningarnas delar',

@@ -6,6 +6,7 @@ import type { components } from '../api/schema';
 import { Page } from '../components/Page';
 import { ErrorMessage, QueryView } from '../components/PageState';
 import { SettingsNav } from './settings/SettingsNav';
+import { useSession } from '../session';
 
 type MyEmailSettings = components['schemas']['MyEmailSettings'];
 
@@ -18,11 +19,14 @@ type MyEmailSettings = components['schemas']['MyEmailSettings'];
  */
 export function MySettingsPage() {
   const { t } = useTranslation();
-  const query = useQuery({ queryKey: ['email', 'my-settings'], queryFn: () => unwrap(api.GET('/api/email/my-settings')) });
+  // The digest goes to the county's administrators (CountyAdmin); a SystemAdmin visiting the county gets none.
+  const systemAdmin = useSession().data?.user?.role === 'SystemAdmin';
+  const query = useQuery({ queryKey: ['email', 'my-settings'], queryFn: () => unwrap(api.GET('/api/email/my-settings')), enabled: !systemAdmin });
   return (
     <Page title={t('mySettings.title')} intro={t('mySettings.intro')}>
       <SettingsNav />
-      <QueryView query={query}>{(s) => <DigestForm settings={s} />}</QueryView>
+      {systemAdmin ? <p className="notice">{t('mySettings.notForSystemAdmin')}</p>
+        : <QueryView query={query}>{(s) => <DigestForm settings={s} />}</QueryView>}
     </Page>
   );
 }

@@ -37,8 +37,16 @@ public static class InviteeExport
     [
         i.FirstName ?? "", i.LastName ?? "", i.Email ?? "", i.MunicipalityCode ?? "", i.MunicipalityName ?? "Länsstyrelsen",
         RoleCategories.Swedish(i.RoleCategory), i.Title ?? "", i.Phone ?? "", string.Join(", ", i.Tags), i.Notes ?? "",
-        Status(i.Status), Source(i.Source), i.NominatedBy ?? "", i.NoLongerInOffice ? "Ja" : "", Local(i.CreatedAt), Local(i.UpdatedAt),
+        Status(i.Status), Source(i.Source), i.NominatedByName ?? (i.NominatedBy is null ? "" : "En kommunanvändare"), i.NoLongerInOffice ? "Ja" : "", Local(i.CreatedAt), Local(i.UpdatedAt),
     ];
+
+    /// <summary>
+    /// "Nominerad av": the nominator's display name from the county's own accounts (never an id or an address; the export is
+    /// county staff's, like the name in the API, InviteesApi.ShowNominatorsAsync). "AspNetUsers" is global (ADR 0011): the
+    /// tenant is a column, checked in the join.
+    /// </summary>
+    const string NominatorName = "nu.\"DisplayName\" AS NominatedByName";
+    const string NominatorJoin = "LEFT JOIN \"AspNetUsers\" nu ON nu.\"Id\" = i.nominated_by AND nu.\"TenantId\" = i.tenant_id";
 
     /// <summary>The rows of the filter, unbuffered, in Swedish name order.</summary>
     static IAsyncEnumerable<Invitee> Query(UnitOfWork uow, InviteeFilter filter)
@@ -46,7 +54,7 @@ public static class InviteeExport
         var p = new DynamicParameters();
         var where = filter.ToSql("i", p);
         return uow.Connection.QueryUnbufferedAsync<Invitee>($"""
-            SELECT {Invitee.Columns} FROM {Invitee.From} WHERE {where}
+            SELECT {Invitee.Columns}, {NominatorName} FROM {Invitee.From} {NominatorJoin} WHERE {where}
             ORDER BY coalesce(i.last_name, '') COLLATE sv_icu, coalesce(i.first_name, '') COLLATE sv_icu, i.id
             """, p, uow.Transaction);
     }
@@ -77,7 +85,7 @@ public static class InviteeExport
         var count = 0;
         // MiniExcel pulls rows from an IEnumerable: read unbuffered (synchronously) from the open transaction
         var rows = uow.Connection.Query<Invitee>($"""
-            SELECT {Invitee.Columns} FROM {Invitee.From} WHERE {where}
+            SELECT {Invitee.Columns}, {NominatorName} FROM {Invitee.From} {NominatorJoin} WHERE {where}
             ORDER BY coalesce(i.last_name, '') COLLATE sv_icu, coalesce(i.first_name, '') COLLATE sv_icu, i.id
             """, p, uow.Transaction, buffered: false)
             .Select(invitee =>
