@@ -78,8 +78,8 @@ public static class ReachApi
         return reports.CountyAsync(t.Id, t.Name, user.RestrictedToMunicipality, ct);
     }
 
-    static async Task<Ok<CountyReachReport>> GetCountyReport(ReachReports reports, ITenantContextAccessor tenant, CurrentUser user,
-        CancellationToken ct) => TypedResults.Ok(await CountyReport(reports, tenant, user, ct));
+    static async Task<JsonDocumentResult<CountyReachReport>> GetCountyReport(ReachReports reports, ITenantContextAccessor tenant, CurrentUser user,
+        CancellationToken ct) => new(await CountyReport(reports, tenant, user, ct));
 
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportCountyCsv(ReachReports reports, ITenantContextAccessor tenant,
         CurrentUser user, TimeProvider clock, string? table, CancellationToken ct)
@@ -97,8 +97,8 @@ public static class ReachApi
         return TypedResults.File(ReachExport.Xlsx(ReachExport.Tables(report)), XlsxType, FileName(tenant.Tenant!.Slug, clock, "xlsx"));
     }
 
-    static async Task<Ok<NationalReachReport>> GetNationalReport(ReachReports reports, CancellationToken ct) =>
-        TypedResults.Ok(await reports.NationalAsync(ct));
+    static async Task<JsonDocumentResult<NationalReachReport>> GetNationalReport(ReachReports reports, CancellationToken ct) =>
+        new(await reports.NationalAsync(ct));
 
     static async Task<Ok<CountyReachRow[]>> ListCounties(ReachReports reports, string? sort, string? order, CancellationToken ct)
     {
