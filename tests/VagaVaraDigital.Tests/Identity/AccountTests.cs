@@ -75,6 +75,25 @@ public sealed class AccountTests : ApiTest
     }
 
     [Test]
+    public async Task Actions_on_accounts_without_a_county_go_to_the_platform_audit_log()
+    {
+        var admin = App.ClientAs("SystemAdmin");
+        using var invited = await admin.PostAsJsonAsync("/api/system/users", new { email = "lm@lantmateriet.se", role = "NationalViewer" });
+        var json = await JsonAsync(invited);
+        Assert.That(invited.StatusCode, Is.EqualTo(HttpStatusCode.Created), json.ToString());
+        var id = json.GetProperty("user").GetProperty("id").GetString();
+        using (var off = await admin.PutAsJsonAsync($"/api/system/users/{id}/active", new { isActive = false }))
+            Assert.That(off.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var log = (await GetJsonAsync(admin, "/api/system/audit")).GetProperty("items").EnumerateArray().ToArray();
+        Assert.That(log.Select(e => (e.GetProperty("action").GetString(), e.GetProperty("target").GetString())),
+            Is.EqualTo(new[] { ("user.deactivated", $"user:{id}"), ("user.invited", $"user:{id}") }));
+        Assert.That(log[1].GetProperty("details").GetString(), Does.Contain("NationalViewer").And.Not.Contain("lm@lantmateriet.se"));
+        await using var conn = await Database.OpenSuperuserAsync();
+        Assert.That(await conn.ExecuteScalarAsync<int>("SELECT count(*) FROM audit_log"), Is.Zero, "in no county's log");
+    }
+
+    [Test]
     public async Task A_CountyAdmin_sees_and_manages_only_their_tenants_accounts()
     {
         var mine = await TestUsers.CreateAsync(App, "mine@lansstyrelsen.se", Roles.CountyEditor, "03");

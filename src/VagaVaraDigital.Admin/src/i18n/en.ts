@@ -274,7 +274,7 @@ export const en: Messages = {
     filterAll: 'All events',
     more: 'Show older',
     platformTitle: 'The platform’s audit log',
-    platformIntro: 'Events that belong to no county — API clients registered, given new addresses or removed — newest first.',
+    platformIntro: 'Events that belong to no county, newest first: API clients (registered, changed, new secret, removed) and accounts without a county (system administrators and Lantmäteriet: invitations, sign-ins, deactivations).',
   },
   tenants: {
     title: 'Counties',

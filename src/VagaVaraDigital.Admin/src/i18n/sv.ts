@@ -272,7 +272,7 @@ export const sv = {
     filterAll: 'Alla händelser',
     more: 'Visa äldre',
     platformTitle: 'Plattformens granskningslogg',
-    platformIntro: 'Händelser som inte hör till något län — API-klienter som registrerats, fått nya adresser eller tagits bort — nyast först.',
+    platformIntro: 'Händelser som inte hör till något län, nyast först: API-klienter (registrerade, ändrade, ny hemlighet, borttagna) och konton utan län (systemförvaltare och Lantmäteriet: inbjudningar, inloggningar, avstängningar).',
   },
   tenants: {
     title: 'Län',

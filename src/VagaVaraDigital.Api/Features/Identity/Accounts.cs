@@ -63,13 +63,19 @@ public sealed class Accounts(UserManager<PlatformUser> users, Db db, AuditLog au
         return true;
     }
 
-    /// <summary>Audit entry in the user's tenant (or a security log line for cross-tenant accounts).</summary>
+    /// <summary>
+    /// Audit entry in the user's tenant, or — for an account without one (SystemAdmin, NationalViewer) — in the platform's
+    /// audit log (docs/decisions/0067), with a security log line as before.
+    /// </summary>
     public async Task AuditAsync(PlatformUser? user, string action, object? details = null, CancellationToken ct = default, string? tenantId = null)
     {
         tenantId ??= user?.TenantId;
         if (tenantId is null)
         {
             logger.LogInformation("Security event {Action} for user {UserId}", action, user?.Id ?? "unknown");
+            await using var global = await db.BeginGlobalAsync(ct);
+            await audit.RecordPlatformAsync(global, action, user is null ? null : $"user:{user.Id}", details, ct);
+            await global.CommitAsync(ct);
             return;
         }
         await using var uow = await db.BeginForTenantAsync(tenantId, ct);
