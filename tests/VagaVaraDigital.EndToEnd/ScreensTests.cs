@@ -117,6 +117,16 @@ public sealed class ScreensTests : BrowserTest
         await AssertAccessibleAsync(page, "users");
         await row.GetByRole(AriaRole.Button, new() { Name = "Stäng av Hans Handläggare" }).ClickAsync();
         await Expect(row).ToContainTextAsync("Inaktiv");
+
+        // Made a county administrator after the page's own confirmation, which says what changes for the person.
+        await row.GetByRole(AriaRole.Button, new() { Name = "Gör Hans Handläggare till länsadministratör" }).ClickAsync();
+        var confirm = row.GetByRole(AriaRole.Group);
+        await Expect(confirm).ToContainTextAsync("tvåstegsverifiering vid nästa inloggning");
+        await Expect(confirm.GetByRole(AriaRole.Button, new() { Name = "Ja, ändra roll" })).ToBeFocusedAsync();
+        await AssertAccessibleAsync(page, "users-confirm-role");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Ja, ändra roll" }).ClickAsync();
+        await Expect(row).ToContainTextAsync("Länsadministratör");
+        await Expect(row.GetByRole(AriaRole.Button, new() { Name = "Gör Hans Handläggare till handläggare" })).ToBeVisibleAsync();
     }
 
     [Test]

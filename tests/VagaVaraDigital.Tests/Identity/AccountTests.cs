@@ -94,6 +94,50 @@ public sealed class AccountTests : ApiTest
     }
 
     [Test]
+    public async Task A_CountyAdmin_makes_an_editor_a_county_admin_and_back_which_ends_the_accounts_sessions()
+    {
+        var editor = await TestUsers.CreateAsync(App, "redaktor@lansstyrelsen.se", Roles.CountyEditor, "03");
+        var theirs = await TestUsers.CreateAsync(App, "theirs@lansstyrelsen.se", Roles.CountyEditor, "01");
+        var municipal = await TestUsers.CreateAsync(App, "kommun@uppsala.se", Roles.MunicipalUser, "03", municipality: "0380", password: null);
+        var self = await TestUsers.CreateAsync(App, "jag@lansstyrelsen.se", Roles.CountyAdmin, "03");
+        var admin = App.ClientAs("CountyAdmin", "03", tenantSlug: "uppsala", userId: self.Id);
+        await using var conn = await Database.OpenSuperuserAsync();
+        await conn.ExecuteAsync("INSERT INTO auth_sessions (id, user_id, ticket, expires_at, absolute_expires_at) VALUES ('s1', @id, '\\x00', now() + interval '1 hour', now() + interval '8 hours')",
+            new { id = editor.Id });
+
+        using var promote = await admin.PutAsJsonAsync($"api/tenant/users/{editor.Id}/role", new { role = "CountyAdmin" });
+        Assert.That(promote.StatusCode, Is.EqualTo(HttpStatusCode.OK), await promote.Content.ReadAsStringAsync());
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await JsonAsync(promote)).GetProperty("role").GetString(), Is.EqualTo("CountyAdmin"));
+            Assert.That(await conn.ExecuteScalarAsync<string>("SELECT \"Role\" FROM \"AspNetUsers\" WHERE \"Id\" = @id", new { id = editor.Id }), Is.EqualTo("CountyAdmin"));
+            Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM auth_sessions WHERE user_id = @id", new { id = editor.Id }), Is.Zero,
+                "signed out everywhere: the new role (and TOTP for a CountyAdmin) applies from the next sign-in");
+            Assert.That(await conn.ExecuteScalarAsync<string>("SELECT details::text FROM audit_log WHERE action = 'user.role_changed' AND tenant_id = '03'"),
+                Does.Contain("\"from\": \"CountyEditor\"").And.Contain("\"to\": \"CountyAdmin\""));
+        });
+
+        using var back = await admin.PutAsJsonAsync($"api/tenant/users/{editor.Id}/role", new { role = "CountyEditor" });
+        Assert.That((await JsonAsync(back)).GetProperty("role").GetString(), Is.EqualTo("CountyEditor"));
+
+        // Refused, and nothing changes: another county's account, a municipal user, one's own role, a role that is not the county's.
+        using var other = await admin.PutAsJsonAsync($"api/tenant/users/{theirs.Id}/role", new { role = "CountyAdmin" });
+        using var muni = await admin.PutAsJsonAsync($"api/tenant/users/{municipal.Id}/role", new { role = "CountyEditor" });
+        using var own = await admin.PutAsJsonAsync($"api/tenant/users/{self.Id}/role", new { role = "CountyEditor" });
+        using var national = await admin.PutAsJsonAsync($"api/tenant/users/{editor.Id}/role", new { role = "SystemAdmin" });
+        using var missing = await admin.PutAsJsonAsync($"api/tenant/users/{editor.Id}/role", new { });
+        await AssertProblemAsync(other, 404, "not_found");
+        await AssertProblemAsync(muni, 409, "role_not_changeable");
+        await AssertProblemAsync(own, 409, "own_account");
+        await AssertProblemAsync(national, 400, "validation");
+        await AssertProblemAsync(missing, 400, "validation");
+        Assert.That(await conn.ExecuteScalarAsync<string>(
+            "SELECT string_agg(\"Email\" || '=' || \"Role\", ',' ORDER BY \"Email\") FROM \"AspNetUsers\""),
+            Is.EqualTo("jag@lansstyrelsen.se=CountyAdmin,kommun@uppsala.se=MunicipalUser,redaktor@lansstyrelsen.se=CountyEditor,theirs@lansstyrelsen.se=CountyEditor"));
+        Assert.That(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM audit_log WHERE action = 'user.role_changed'"), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task A_CountyAdmin_sees_and_manages_only_their_tenants_accounts()
     {
         var mine = await TestUsers.CreateAsync(App, "mine@lansstyrelsen.se", Roles.CountyEditor, "03");

@@ -154,6 +154,7 @@ public sealed partial class RoleEndpointMatrixTests : ApiTest
         ["GET /api/tenant/users/"] = Access.CountyAdmin,
         ["POST /api/tenant/users/"] = Access.CountyAdmin,
         ["PUT /api/tenant/users/{id:guid}/active"] = Access.CountyAdmin,
+        ["PUT /api/tenant/users/{id:guid}/role"] = Access.CountyAdmin,
         ["PUT /api/privacy/"] = Access.CountyAdmin,
         ["POST /api/privacy/purge"] = Access.CountyAdmin,
         ["GET /api/audit/"] = Access.CountyAdmin,

@@ -63,7 +63,8 @@ public sealed class PlatformFactory(TestDatabase? database, Action<IWebHostBuild
     }
 
     /// <summary>A client signed in as a test identity, on tenant path <c>/t/{slug}/</c> when given.</summary>
-    public HttpClient ClientAs(string? role, string? tenantId = null, string? municipality = null, string? tenantSlug = null, string? host = null)
+    public HttpClient ClientAs(string? role, string? tenantId = null, string? municipality = null, string? tenantSlug = null, string? host = null,
+        string? userId = null)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions
         {
@@ -72,7 +73,7 @@ public sealed class PlatformFactory(TestDatabase? database, Action<IWebHostBuild
         });
         if (role is not null)
         {
-            var value = $"role={role};tenant={tenantId};municipality={municipality};id=test-{role}-{tenantId}";
+            var value = $"role={role};tenant={tenantId};municipality={municipality};id={userId ?? $"test-{role}-{tenantId}"}";
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(TestIdentity.SchemeName, value);
         }
         return client;

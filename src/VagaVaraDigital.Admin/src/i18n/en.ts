@@ -630,6 +630,12 @@ export const en: Messages = {
     invite: 'Send the invitation',
     invitedEmailed: 'The invitation has been sent to {{email}}.',
     invitedLink: 'The account is created. Send the link to the person: {{link}}',
+    makeRole: { CountyAdmin: 'Make {{name}} a county administrator', CountyEditor: 'Make {{name}} an officer' },
+    confirmRole: {
+      CountyAdmin: '{{name}} becomes a county administrator: can change the county\'s settings, invite and switch off accounts. They are signed out and must use two-step verification at their next sign-in. Continue?',
+      CountyEditor: '{{name}} becomes an officer and can no longer change the county\'s settings or accounts. They are signed out. Continue?',
+    },
+    confirmRoleButton: 'Yes, change the role',
     roles: { SystemAdmin: 'Platform operator', NationalViewer: 'Lantmäteriet (national)', CountyAdmin: 'County administrator', CountyEditor: 'Officer', MunicipalUser: 'Municipal user' },
   },
   dashboard: {

@@ -628,6 +628,12 @@ export const sv = {
     invite: 'Skicka inbjudan',
     invitedEmailed: 'Inbjudan är skickad till {{email}}.',
     invitedLink: 'Kontot är skapat. Skicka länken till personen: {{link}}',
+    makeRole: { CountyAdmin: 'Gör {{name}} till länsadministratör', CountyEditor: 'Gör {{name}} till handläggare' },
+    confirmRole: {
+      CountyAdmin: '{{name}} blir länsadministratör: kan ändra länets inställningar, bjuda in och stänga av konton. Hen loggas ut och måste använda tvåstegsverifiering vid nästa inloggning. Fortsätta?',
+      CountyEditor: '{{name}} blir handläggare och kan inte längre ändra länets inställningar eller konton. Hen loggas ut. Fortsätta?',
+    },
+    confirmRoleButton: 'Ja, ändra roll',
     roles: { SystemAdmin: 'Systemförvaltare', NationalViewer: 'Lantmäteriet (nationellt)', CountyAdmin: 'Länsadministratör', CountyEditor: 'Handläggare', MunicipalUser: 'Kommunanvändare' },
   },
   dashboard: {

@@ -6,9 +6,10 @@ import { Page } from '../components/Page';
 import { ErrorMessage, QueryView } from '../components/PageState';
 import { ErrorSummary, Field, fieldErrors } from '../components/Field';
 import { DataTable } from '../components/charts/DataTable';
+import { ConfirmAction } from '../components/Confirm';
 import { formatDateTime } from '../format';
 
-/** CountyAdmin: the county's accounts — invite a handläggare (CountyEditor), switch accounts off and on. */
+/** CountyAdmin: the county's accounts — invite a handläggare (CountyEditor), make one a länsadministratör and back, switch accounts off and on. */
 export function UsersPage() {
   const { t, i18n } = useTranslation();
   const client = useQueryClient();
@@ -32,11 +33,16 @@ export function UsersPage() {
     mutationFn: ({ id, isActive }: { id: string; isActive: boolean }) => unwrap(api.PUT('/api/tenant/users/{id}/active', { params: { path: { id } }, body: { isActive } })),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['tenant-users'] }),
   });
+  const setRole = useMutation({
+    mutationFn: ({ id, role }: { id: string; role: 'CountyAdmin' | 'CountyEditor' }) =>
+      unwrap(api.PUT('/api/tenant/users/{id}/role', { params: { path: { id } }, body: { role } })),
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['tenant-users'] }),
+  });
   const submit = (e: FormEvent) => { e.preventDefault(); setInvited(null); invite.mutate(); };
   const labels = { email: t('users.email'), displayName: t('users.name') };
   return (
     <Page title={t('users.title')} intro={t('users.intro')}>
-      {toggle.error && <ErrorMessage error={toggle.error} />}
+      {(toggle.error || setRole.error) && <ErrorMessage error={toggle.error ?? setRole.error} />}
       <QueryView query={users}>
         {(rows) => (
           <DataTable caption={t('users.title')} captionHidden rows={rows} rowKey={(u) => u.id}
@@ -48,12 +54,24 @@ export function UsersPage() {
               { key: 'last', header: t('users.lastSignIn'), cell: (u) => formatDateTime(u.lastSignInAt, i18n.language) || t('users.never') },
               { key: 'state', header: t('tenants.state'), cell: (u) => (u.isActive ? t('common.active') : t('common.inactive')) },
               {
-                key: 'action', header: '', cell: (u) => (
-                  <button type="button" className="button secondary small" disabled={toggle.isPending}
-                    onClick={() => toggle.mutate({ id: u.id, isActive: !u.isActive })}>
-                    {u.isActive ? t('users.deactivate', { name: u.displayName ?? u.email }) : t('users.activate', { name: u.displayName ?? u.email })}
-                  </button>
-                ),
+                key: 'action', header: '', cell: (u) => {
+                  const name = u.displayName ?? u.email ?? u.id;
+                  const to = u.role === 'CountyEditor' ? 'CountyAdmin' : 'CountyEditor';
+                  return (
+                    <div className="button-row">
+                      <button type="button" className="button secondary small" disabled={toggle.isPending}
+                        onClick={() => toggle.mutate({ id: u.id, isActive: !u.isActive })}>
+                        {u.isActive ? t('users.deactivate', { name }) : t('users.activate', { name })}
+                      </button>
+                      {(u.role === 'CountyEditor' || u.role === 'CountyAdmin') && (
+                        // keyed by the role: once it has changed, the confirmation closes and the opposite action is offered
+                        <ConfirmAction key={u.role} className="button secondary small" label={t(`users.makeRole.${to}`, { name })}
+                          message={t(`users.confirmRole.${to}`, { name })} confirmLabel={t('users.confirmRoleButton')}
+                          pending={setRole.isPending} onConfirm={() => setRole.mutate({ id: u.id, role: to })} />
+                      )}
+                    </div>
+                  );
+                },
               },
             ]} />
         )}

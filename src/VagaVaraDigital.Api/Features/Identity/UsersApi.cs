@@ -21,6 +21,7 @@ public static class UsersApi
     public sealed record Invite(string? Email, string? DisplayName, string? Role, string? TenantId);
     public sealed record Invited(UserView User, bool Emailed, string? ActivationLink);
     public sealed record ActiveChange(bool IsActive);
+    public sealed record RoleChange(string? Role);
 
     public static IEndpointRouteBuilder MapUserEndpoints(this IEndpointRouteBuilder app)
     {
@@ -33,6 +34,8 @@ public static class UsersApi
         tenant.MapGet("/", ListTenant).WithName("ListTenantUsers").WithSummary("Länets konton");
         tenant.MapPost("/", InviteToTenant).WithName("InviteTenantUser").WithSummary("Bjud in en handläggare (CountyEditor) till länet");
         tenant.MapPut("/{id:guid}/active", SetActiveInTenant).WithName("SetTenantUserActive").WithSummary("Stäng av eller aktivera ett konto i länet");
+        tenant.MapPut("/{id:guid}/role", SetRoleInTenant).WithName("SetTenantUserRole")
+            .WithSummary("Gör ett konto i länet till länsadministratör (CountyAdmin) eller handläggare (CountyEditor)");
         return app;
     }
 
@@ -118,6 +121,40 @@ public static class UsersApi
         await users.UpdateSecurityStampAsync(user);
         if (!change.IsActive) await sessions.RemoveAllAsync(user.Id, ct);
         await accounts.AuditAsync(user, change.IsActive ? "user.activated" : "user.deactivated", null, ct);
+        return TypedResults.Ok(View(user));
+    }
+
+    /// <summary>
+    /// CountyAdmin ↔ CountyEditor within the tenant (a MunicipalUser's role follows from their municipality's sign-in and
+    /// is not changed here; nobody changes their own role). The account's sessions end, so the new role — and for a
+    /// CountyAdmin the TOTP requirement — applies from the next sign-in. Audited with the old and the new role.
+    /// </summary>
+    static async Task<Results<Ok<UserView>, ValidationProblem, ProblemHttpResult>> SetRoleInTenant(string id, RoleChange change,
+        UserManager<PlatformUser> users, SessionStore sessions, Accounts accounts, CurrentUser current, ITenantContextAccessor tenant,
+        CancellationToken ct)
+    {
+        string[] countyRoles = [Roles.CountyAdmin, Roles.CountyEditor];
+        if (change.Role is null || !countyRoles.Contains(change.Role))
+        {
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["role"] = ["Välj länsadministratör (CountyAdmin) eller handläggare (CountyEditor)."],
+            });
+        }
+        var user = await users.FindByIdAsync(id);
+        if (user is null || user.TenantId != tenant.Tenant!.Id) return Problems.NotFound("Kontot finns inte");
+        if (user.Id == current.Id) return Problems.Conflict("own_account", "Du kan inte ändra din egen roll");
+        if (!countyRoles.Contains(user.Role))
+        {
+            return Problems.Conflict("role_not_changeable", "Kommunanvändare loggar in via kommunens inloggning; deras roll ändras inte här");
+        }
+        if (user.Role == change.Role) return TypedResults.Ok(View(user));
+        var from = user.Role;
+        user.Role = change.Role;
+        await users.UpdateAsync(user);
+        await users.UpdateSecurityStampAsync(user);
+        await sessions.RemoveAllAsync(user.Id, ct);
+        await accounts.AuditAsync(user, "user.role_changed", new { from, to = user.Role }, ct);
         return TypedResults.Ok(View(user));
     }
 
