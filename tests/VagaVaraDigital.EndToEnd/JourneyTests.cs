@@ -71,7 +71,7 @@ public sealed class JourneyTests : BrowserTest
         await Expect(admin.Locator(".live-count")).ToContainTextAsync("2 nya personer bjuds in");
         await AssertAccessibleAsync(admin, "webcast-invite");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Bjud in 2 personer och skicka e-post" }).ClickAsync();
-        await Expect(admin.GetByText("2 inbjudningar skapades")).ToBeVisibleAsync();
+        await Expect(admin.GetByText("Inbjudningar skapade: 2.")).ToBeVisibleAsync();
         await Expect(admin.Locator("#invitations ~ * table tbody tr, section[aria-labelledby='invitations'] tbody tr")).ToHaveCountAsync(2);
         await AssertAccessibleAsync(admin, "webcast-invitations");
 

@@ -82,4 +82,22 @@ public sealed class PublicPagesTests : BrowserTest
         await using var conn = await E2ERun.Database.OpenSuperuserAsync();
         Assert.That(await conn.ExecuteScalarAsync<string>("SELECT status FROM invitees WHERE person_key = 'e2e-anna'"), Is.EqualTo("active"));
     }
+
+    [Test]
+    public async Task The_public_pages_fit_320_pixels_and_200_percent_zoom()
+    {
+        await SeedInvitationAsync(TimeSpan.FromDays(14));
+        string[] paths = [$"/t/uppsala/r/{Token}", $"/t/uppsala/j/{Token}", $"/t/uppsala/u/{Token}", "/t/uppsala/r/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"];
+        // 320 CSS pixels wide (WCAG 1.4.10), and 200 % zoom of a 1280×800 screen (640×400 at device scale factor 2).
+        foreach (var (width, height, scale) in new[] { (320, 800, 1f), (640, 400, 2f) })
+        {
+            var page = await PageAsAsync(width: width, height: height, deviceScaleFactor: scale);
+            foreach (var path in paths)
+            {
+                await GoAsync(page, path);
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+                await AssertNoHorizontalScrollAsync(page, $"{path} at {width}px ×{scale}");
+            }
+        }
+    }
 }

@@ -565,7 +565,7 @@ export const en: Messages = {
     previewCount_other: '{{count}} new people will be invited ({{already}} already invited, {{excluded}} excluded).',
     inviteButton_one: 'Invite {{count}} person and send e-mail',
     inviteButton_other: 'Invite {{count}} people and send e-mail',
-    invitedResult: '{{created}} invitations were created and {{queued}} e-mails queued.',
+    invitedResult: 'Invitations created: {{created}}. E-mails queued: {{queued}}.',
     moveTitle: 'Move the webcast',
     newStart: 'New start (Swedish time)',
     moveHelp_one: '{{count}} invited person gets a message with the new time and an updated calendar file.',

@@ -563,7 +563,7 @@ export const sv = {
     previewCount_other: '{{count}} nya personer bjuds in ({{already}} redan inbjudna, {{excluded}} utesluts).',
     inviteButton_one: 'Bjud in {{count}} person och skicka e-post',
     inviteButton_other: 'Bjud in {{count}} personer och skicka e-post',
-    invitedResult: '{{created}} inbjudningar skapades och {{queued}} e-postmeddelanden köades.',
+    invitedResult: 'Inbjudningar skapade: {{created}}. Mejl i kö: {{queued}}.',
     moveTitle: 'Flytta sändningen',
     newStart: 'Ny start (svensk tid)',
     moveHelp_one: '{{count}} inbjuden person får ett meddelande med den nya tiden och en uppdaterad kalenderfil.',

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace VagaVaraDigital.EndToEnd;
+
+/// <summary>
+/// Core flows with the keyboard alone (WCAG 2.1.1): every control is reached with Tab (a control that Tab never reaches,
+/// or a trap, fails the test) and operated with typing, Space and Enter — no clicks.
+/// </summary>
+[TestFixture]
+public sealed class KeyboardTests : BrowserTest
+{
+    /// <summary>Presses Tab until <paramref name="target"/> has focus; fails after 80 presses.</summary>
+    static async Task TabToAsync(IPage page, ILocator target, string what)
+    {
+        for (var i = 0; i < 80; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await target.EvaluateAsync<bool>("el => el === document.activeElement")) return;
+        }
+        Assert.Fail($"Tab never reached {what}");
+    }
+
+    [Test]
+    public async Task A_county_editor_adds_an_invitee_and_invites_people_to_a_webcast_with_the_keyboard_alone()
+    {
+        var page = await PageAsAsync("CountyEditor", "03");
+
+        // A new invitee: the form from the top, field by field.
+        await GoAsync(page, "/t/uppsala/inbjudna/ny");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+        await TabToAsync(page, page.Locator("#firstName"), "the first name");
+        await page.Keyboard.TypeAsync("Karin");
+        await TabToAsync(page, page.Locator("#lastName"), "the last name");
+        await page.Keyboard.TypeAsync("Tangentsson");
+        await TabToAsync(page, page.Locator("#email"), "the e-mail address");
+        await page.Keyboard.TypeAsync("karin.tangentsson@enkoping.se");
+        await TabToAsync(page, page.Locator("#municipalityCode"), "the organisation");
+        await page.Keyboard.TypeAsync("Enköping");
+        await Expect(page.Locator("#municipalityCode")).ToHaveValueAsync("0381");
+        await TabToAsync(page, page.Locator("#roleCategory"), "the role category");
+        await page.Keyboard.TypeAsync("Kommunledning");
+        await Expect(page.Locator("#roleCategory")).ToHaveValueAsync("kommunledning");
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Spara", Exact = true }), "Spara");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Sparat");
+
+        // A scheduled webcast (made through the API): the audience picker and the send button.
+        var created = await page.APIRequest.PostAsync($"{BaseUrl}/t/uppsala/api/webcasts", new()
+        {
+            DataObject = new
+            {
+                title = "Tangentbordets sändning", description = "", startsAt = DateTime.UtcNow.AddDays(20).ToString("yyyy-MM-dd'T'09:00"),
+                durationMinutes = 60, platform = "teams", joinUrl = "https://teams.microsoft.com/l/meetup-join/kbd", capacity = (int?)null,
+                audienceMunicipalities = Array.Empty<string>(), audienceRoleCategories = Array.Empty<string>(),
+            },
+        });
+        Assert.That(created.Status, Is.EqualTo(201), await created.TextAsync());
+        var webcast = JsonDocument.Parse(await created.TextAsync()).RootElement.GetProperty("id").GetString();
+        Assert.That((await page.APIRequest.PostAsync($"{BaseUrl}/t/uppsala/api/webcasts/{webcast}/schedule")).Status, Is.EqualTo(200));
+
+        await GoAsync(page, $"/t/uppsala/sandningar/{webcast}");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Tangentbordets sändning");
+        var enkoping = page.GetByRole(AriaRole.Checkbox, new() { Name = "Enköping" }).First;
+        await TabToAsync(page, enkoping, "the Enköping checkbox");
+        await page.Keyboard.PressAsync("Space");
+        await Expect(enkoping).ToBeCheckedAsync();
+        await Expect(page.Locator(".live-count")).ToContainTextAsync("1 ny person bjuds in");
+        var send = page.GetByRole(AriaRole.Button, new() { Name = "Bjud in 1 person och skicka e-post" });
+        await TabToAsync(page, send, "the send button");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByText("Inbjudningar skapade: 1.")).ToBeVisibleAsync();
+        Assert.That(ConsoleErrors, Is.Empty);
+    }
+}
