@@ -6,7 +6,7 @@ namespace VagaVaraDigital.EndToEnd;
 
 /// <summary>
 /// Core flows with the keyboard alone (WCAG 2.1.1): every control is reached with Tab (a control that Tab never reaches,
-/// or a trap, fails the test) and operated with typing, Space and Enter — no clicks.
+/// or a trap, fails the test), shows visible focus, and is operated with typing, Space and Enter — no clicks.
 /// </summary>
 [TestFixture]
 public sealed class KeyboardTests : BrowserTest
@@ -17,7 +17,13 @@ public sealed class KeyboardTests : BrowserTest
         for (var i = 0; i < 80; i++)
         {
             await page.Keyboard.PressAsync("Tab");
-            if (await target.EvaluateAsync<bool>("el => el === document.activeElement")) return;
+            if (await target.EvaluateAsync<bool>("el => el === document.activeElement"))
+            {
+                // Visible focus (WCAG 2.4.7): the focused control draws an outline or a focus ring.
+                var style = await target.EvaluateAsync<string>("el => { const s = getComputedStyle(el); return `${s.outlineStyle} ${s.outlineWidth} | ${s.boxShadow}`; }");
+                Assert.That(style, Does.Not.StartWith("none").Or.Not.EndWith("| none"), $"{what} shows no focus: {style}");
+                return;
+            }
         }
         Assert.Fail($"Tab never reached {what}");
     }
