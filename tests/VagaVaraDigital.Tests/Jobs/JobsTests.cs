@@ -71,6 +71,14 @@ public sealed class FlakyProbeJob(Db db)
 
 public sealed class JobsTests : ApiTest
 {
+    /// <summary>A host that runs a real Hangfire server (one worker, quick polling) and no recurring jobs.</summary>
+    static PlatformFactory JobServer() => new(Database, b => b
+        .UseSetting("Jobs:Server", "true")
+        .UseSetting("Jobs:RegisterRecurringJobs", "false")
+        .UseSetting("Jobs:WorkerCount", "1")
+        .UseSetting("Jobs:QueuePollInterval", "00:00:00.200")
+        .UseSetting("Jobs:ShutdownTimeout", "00:00:02"));
+
     static async Task<Guid> BInviteeIdAsync()
     {
         await using var conn = await Database.OpenSuperuserAsync();
@@ -100,12 +108,7 @@ public sealed class JobsTests : ApiTest
     {
         await TwoTenants.SeedAsync(Database);
         var bInvitee = await BInviteeIdAsync();
-        await using var app = new PlatformFactory(Database, b => b
-            .UseSetting("Jobs:Server", "true")
-            .UseSetting("Jobs:RegisterRecurringJobs", "false")
-            .UseSetting("Jobs:WorkerCount", "1")
-            .UseSetting("Jobs:QueuePollInterval", "00:00:00.200")
-            .UseSetting("Jobs:ShutdownTimeout", "00:00:02"));
+        await using var app = JobServer();
         var client = app.Services.GetRequiredService<IBackgroundJobClient>();
         var storage = app.Services.GetRequiredService<JobStorage>();
 
@@ -256,12 +259,7 @@ public sealed class JobsTests : ApiTest
     [Test]
     public async Task A_failed_job_is_scheduled_again_and_its_retry_runs_in_the_same_tenant()
     {
-        await using var app = new PlatformFactory(Database, b => b
-            .UseSetting("Jobs:Server", "true")
-            .UseSetting("Jobs:RegisterRecurringJobs", "false")
-            .UseSetting("Jobs:WorkerCount", "1")
-            .UseSetting("Jobs:QueuePollInterval", "00:00:00.200")
-            .UseSetting("Jobs:ShutdownTimeout", "00:00:02"));
+        await using var app = JobServer();
         var client = app.Services.GetRequiredService<IBackgroundJobClient>();
         var storage = app.Services.GetRequiredService<JobStorage>();
         var runId = Guid.NewGuid().ToString("N");
