@@ -24,15 +24,7 @@ public sealed class AuditLog(CurrentUser user, IHttpContextAccessor http)
             INSERT INTO platform_audit_log (actor_id, actor_name, action, target, details, correlation_id)
             VALUES (@actorId, @actorName, @action, @target, @details::jsonb, @correlationId)
             """,
-            new
-            {
-                actorId = user.Id ?? "system",
-                actorName = user.Name ?? "system",
-                action,
-                target,
-                details = JsonSerializer.Serialize(details ?? new { }, JsonSerializerOptions.Web),
-                correlationId = http.HttpContext is { } ctx ? Observability.CorrelationId(ctx) : null,
-            }, ct);
+            Row(null, action, target, details, null), ct);
 
     /// <summary>For actions on a tenant taken outside its scope (SystemAdmin activating a tenant).</summary>
     public async Task RecordForTenantAsync(UnitOfWork uow, string tenantId, string action, string? target, object? details, CancellationToken ct)
@@ -43,16 +35,19 @@ public sealed class AuditLog(CurrentUser user, IHttpContextAccessor http)
             VALUES (@tenantId, @actorId, @actorName, @action, @target, @details::jsonb, @correlationId);
             SELECT set_config('app.tenant_id', coalesce(@scope, ''), true);
             """,
-            new
-            {
-                tenantId,
-                actorId = user.Id ?? "system",
-                actorName = user.Name ?? "system",
-                action,
-                target,
-                details = JsonSerializer.Serialize(details ?? new { }, JsonSerializerOptions.Web),
-                correlationId = http.HttpContext is { } ctx ? Observability.CorrelationId(ctx) : null,
-                scope = uow.TenantId,
-            }, ct);
+            Row(tenantId, action, target, details, uow.TenantId), ct);
     }
+
+    /// <summary>One entry's parameters: who acted (or "system"), what, on what, the details as JSON, the request's correlation id.</summary>
+    object Row(string? tenantId, string action, string? target, object? details, string? scope) => new
+    {
+        tenantId,
+        actorId = user.Id ?? "system",
+        actorName = user.Name ?? "system",
+        action,
+        target,
+        details = JsonSerializer.Serialize(details ?? new { }, JsonSerializerOptions.Web),
+        correlationId = http.HttpContext is { } ctx ? Observability.CorrelationId(ctx) : null,
+        scope,
+    };
 }
