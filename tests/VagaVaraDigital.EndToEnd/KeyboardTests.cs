@@ -1,5 +1,9 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using VagaVaraDigital.Api.Identity;
+using VagaVaraDigital.Api.Identity.Store;
 using static Microsoft.Playwright.Assertions;
 
 namespace VagaVaraDigital.EndToEnd;
@@ -50,7 +54,9 @@ public sealed class KeyboardTests : BrowserTest
         await Expect(page.Locator("#roleCategory")).ToHaveValueAsync("kommunledning");
         await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Spara", Exact = true }), "Spara");
         await page.Keyboard.PressAsync("Enter");
-        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Sparat");
+        // Saved: the page moves to the new invitee's own address and shows what was typed.
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/t/uppsala/inbjudna/[0-9a-f-]{36}$"));
+        await Expect(page.Locator("#lastName")).ToHaveValueAsync("Tangentsson");
 
         // A scheduled webcast (made through the API): the audience picker and the send button.
         var created = await page.APIRequest.PostAsync($"{BaseUrl}/t/uppsala/api/webcasts", new()
@@ -77,6 +83,39 @@ public sealed class KeyboardTests : BrowserTest
         await TabToAsync(page, send, "the send button");
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByText("Inbjudningar skapade: 1.")).ToBeVisibleAsync();
+        Assert.That(ConsoleErrors, Is.Empty);
+    }
+
+    [Test]
+    public async Task An_officer_signs_in_and_out_with_the_keyboard_alone()
+    {
+        const string password = "tangenter och tabbar hela vägen hem";
+        await using (var scope = E2ERun.App.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>();
+            var user = new PlatformUser
+            {
+                UserName = "tangent@lansstyrelsen.se", Email = "tangent@lansstyrelsen.se", EmailConfirmed = true, Role = Roles.CountyEditor,
+                TenantId = "03", DisplayName = "Tove Tangent", CreatedAt = DateTime.UtcNow,
+            };
+            Assert.That((await users.CreateAsync(user, password)).Succeeded);
+        }
+
+        var page = await PageAsAsync();
+        await GoAsync(page, "/konto/logga-in?tillbaka=%2Ft%2Fuppsala%2F");
+        await TabToAsync(page, page.GetByLabel("E-postadress"), "the e-mail address");
+        await page.Keyboard.TypeAsync("tangent@lansstyrelsen.se");
+        await page.Keyboard.PressAsync("Enter");
+        var passwordField = page.Locator("#password");
+        await Expect(passwordField).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(password);
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/t/uppsala/");
+        await Expect(page.Locator(".user-box")).ToContainTextAsync("Inloggad som Tove Tangent");
+
+        await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Logga ut" }), "Logga ut");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/konto/logga-in");
         Assert.That(ConsoleErrors, Is.Empty);
     }
 }
