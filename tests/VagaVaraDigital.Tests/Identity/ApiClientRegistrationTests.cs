@@ -20,9 +20,6 @@ namespace VagaVaraDigital.Tests.Identity;
 /// </summary>
 public sealed class ApiClientRegistrationTests : ApiTest
 {
-    static HttpClient Https(WebApplicationFactory<Program> app) => app.CreateClient(new WebApplicationFactoryClientOptions
-    { BaseAddress = new Uri("https://localhost/"), AllowAutoRedirect = false, HandleCookies = false });
-
     static Task<HttpResponseMessage> RegisterAsync(object body) => App.ClientAs("SystemAdmin").PostAsJsonAsync("/api/system/api-clients", body);
 
     static async Task<JsonElement> ErrorsAsync(HttpResponseMessage response)
@@ -126,7 +123,7 @@ public sealed class ApiClientRegistrationTests : ApiTest
             return HttpUtility.ParseQueryString(redirect.Headers.Location!.Query)["code"]!;
         }
 
-        var http = Https(App);
+        var http = App.HttpsClient();
         var withoutSecret = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
         { Address = "https://localhost/connect/token", ClientId = clientId, Code = await CodeAsync(), RedirectUri = "https://rapporter.example/callback", CodeVerifier = verifier });
         Assert.That(withoutSecret.IsError, Is.True);

@@ -18,9 +18,6 @@ namespace VagaVaraDigital.Tests.Identity;
 /// </summary>
 public sealed class OidcKeyRotationTests : ApiTest
 {
-    static HttpClient Https(WebApplicationFactory<Program> app) => app.CreateClient(new WebApplicationFactoryClientOptions
-    { BaseAddress = new Uri("https://localhost/"), AllowAutoRedirect = false, HandleCookies = false });
-
     static async Task<string[]> PublishedSigningKeysAsync(HttpClient http)
     {
         var jwks = JsonDocument.Parse(await http.GetStringAsync("/.well-known/jwks")).RootElement;
@@ -47,7 +44,7 @@ public sealed class OidcKeyRotationTests : ApiTest
     public async Task A_new_key_is_published_before_it_is_used_and_the_old_one_is_accepted_until_it_retires()
     {
         await using var app = new PlatformFactory(Database);
-        var http = Https(app);
+        var http = app.HttpsClient();
         using var created = await app.ClientAs("SystemAdmin").PostAsJsonAsync("/api/system/api-clients",
             new { displayName = "Lantmäteriets statistiksystem", kind = "machine", scopes = new[] { "reach.read" } });
         var client = await JsonAsync(created);

@@ -27,8 +27,6 @@ public sealed partial class OidcServerTests : ApiTest
 {
     const string NationalReachPolicy = "NationalReach";
 
-    static HttpClient Https(WebApplicationFactory<Program> app) => app.CreateClient(new WebApplicationFactoryClientOptions
-    { BaseAddress = new Uri("https://localhost/"), AllowAutoRedirect = false, HandleCookies = false });
 
     static async Task<(string ClientId, string Secret)> RegisterMachineClientAsync(params string[] scopes)
     {
@@ -42,7 +40,7 @@ public sealed partial class OidcServerTests : ApiTest
     [Test]
     public async Task The_discovery_document_and_JWKS_satisfy_a_standard_client_library()
     {
-        var disco = await Https(App).GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
+        var disco = await App.HttpsClient().GetDiscoveryDocumentAsync(new DiscoveryDocumentRequest
         {
             Address = "https://localhost",
             Policy = { RequireHttps = true, ValidateIssuerName = true, ValidateEndpoints = true, RequireKeySet = true },
@@ -65,7 +63,7 @@ public sealed partial class OidcServerTests : ApiTest
     public async Task A_machine_client_gets_a_reach_read_token_that_works_on_the_national_reach_API_and_nowhere_else()
     {
         var (clientId, secret) = await RegisterMachineClientAsync("reach.read");
-        var http = Https(App);
+        var http = App.HttpsClient();
         var disco = await http.GetDiscoveryDocumentAsync("https://localhost");
         var token = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
         {
@@ -94,7 +92,7 @@ public sealed partial class OidcServerTests : ApiTest
     public async Task Token_requests_with_a_wrong_secret_or_a_scope_not_granted_are_refused()
     {
         var (clientId, secret) = await RegisterMachineClientAsync("reach.read");
-        var http = Https(App);
+        var http = App.HttpsClient();
         var wrongSecret = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
         { Address = "https://localhost/connect/token", ClientId = clientId, ClientSecret = secret + "x", Scope = "reach.read" });
         var wrongScope = await http.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
@@ -108,7 +106,7 @@ public sealed partial class OidcServerTests : ApiTest
     [Test]
     public async Task A_bearer_token_not_from_this_server_is_refused()
     {
-        var http = Https(App);
+        var http = App.HttpsClient();
         http.SetBearerToken("eyJhbGciOiJub25lIn0.eyJzY29wZSI6InJlYWNoLnJlYWQifQ.");
         using var response = await http.GetAsync("/api/national/reach");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
@@ -149,7 +147,7 @@ public sealed partial class OidcServerTests : ApiTest
         var query = HttpUtility.ParseQueryString(callback.Query);
         Assert.That(query["state"], Is.EqualTo("s1"));
 
-        var http = Https(App);
+        var http = App.HttpsClient();
         var wrongVerifier = await http.RequestAuthorizationCodeTokenAsync(new AuthorizationCodeTokenRequest
         { Address = "https://localhost/connect/token", ClientId = clientId, Code = query["code"]!, RedirectUri = "https://verktyg.example/callback", CodeVerifier = verifier + "x" });
         Assert.That(wrongVerifier.Error, Is.EqualTo("invalid_grant"));
@@ -180,13 +178,13 @@ public sealed partial class OidcServerTests : ApiTest
         var (clientId, secret) = await RegisterMachineClientAsync("reach.read");
         await using var first = new PlatformFactory(Database);
         await using var second = new PlatformFactory(Database);
-        var jwks1 = await Https(first).GetStringAsync("/.well-known/jwks");
-        var jwks2 = await Https(second).GetStringAsync("/.well-known/jwks");
+        var jwks1 = await first.HttpsClient().GetStringAsync("/.well-known/jwks");
+        var jwks2 = await second.HttpsClient().GetStringAsync("/.well-known/jwks");
         Assert.That(jwks2, Is.EqualTo(jwks1));
 
-        var token = await Https(first).RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
+        var token = await first.HttpsClient().RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
         { Address = "https://localhost/connect/token", ClientId = clientId, ClientSecret = secret, Scope = "reach.read" });
-        var other = Https(second);
+        var other = second.HttpsClient();
         other.SetBearerToken(token.AccessToken!);
         using var reach = await other.GetAsync("/api/national/reach");
         Assert.That(reach.StatusCode, Is.EqualTo(HttpStatusCode.OK));

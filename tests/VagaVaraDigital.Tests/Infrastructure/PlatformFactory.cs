@@ -79,3 +79,10 @@ public sealed class PlatformFactory(TestDatabase? database, Action<IWebHostBuild
         return client;
     }
 }
+
+public static class PlatformFactoryClients
+{
+    /// <summary>A client on https://localhost/ (the OpenID Connect endpoints require TLS), no redirects, no cookies.</summary>
+    public static HttpClient HttpsClient(this WebApplicationFactory<Program> app) => app.CreateClient(new WebApplicationFactoryClientOptions
+    { BaseAddress = new Uri("https://localhost/"), AllowAutoRedirect = false, HandleCookies = false });
+}

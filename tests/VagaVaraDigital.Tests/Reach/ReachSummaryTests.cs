@@ -19,13 +19,14 @@ public sealed class ReachSummaryTests : ReachTest
 
     static async Task<int> ReachedAsync() => (await GetJsonAsync(Uppsala, "api/reach")).GetProperty("summary").GetProperty("reached").GetInt32();
 
-    static async Task<Guid> InvitationAsync(string person, Guid webcast)
+    /// <summary>The fixture person's invitation to the webcast, in Uppsala unless another county is given.</summary>
+    static async Task<Guid> InvitationAsync(string person, Guid webcast, string tenant = "03")
     {
         await using var conn = await Database.OpenSuperuserAsync();
         return await conn.ExecuteScalarAsync<Guid>("""
             SELECT v.id FROM invitations v JOIN invitees i ON i.id = v.invitee_id
-            WHERE i.person_key = 'person-key-' || @person AND i.tenant_id = '03' AND v.webcast_id = @webcast
-            """, new { person, webcast });
+            WHERE i.person_key = 'person-key-' || @person AND i.tenant_id = @tenant AND v.webcast_id = @webcast
+            """, new { person, webcast, tenant });
     }
 
     /// <summary>Runs SQL as the application role in Uppsala's scope, in one committed transaction.</summary>
@@ -289,19 +290,11 @@ public sealed class ReachSummaryTests : ReachTest
     public async Task Concurrent_writers_in_two_counties_lose_no_update()
     {
         await ReachFixture.SeedAsync(Database);
-        async Task<Guid> Invitation(string tenant, string person, Guid webcast)
-        {
-            await using var conn = await Database.OpenSuperuserAsync();
-            return await conn.ExecuteScalarAsync<Guid>("""
-                SELECT v.id FROM invitations v JOIN invitees i ON i.id = v.invitee_id
-                WHERE i.person_key = 'person-key-' || @person AND i.tenant_id = @tenant AND v.webcast_id = @webcast
-                """, new { tenant, person, webcast });
-        }
-        var p3 = await Invitation("03", "P3", ReachFixture.W1);
-        var p6 = await Invitation("03", "P6", ReachFixture.W2);
-        var p2Uppsala = await Invitation("03", "P2", ReachFixture.W1);
-        var p9 = await Invitation("01", "P9", ReachFixture.WB1);
-        var p2Stockholm = await Invitation("01", "P2", ReachFixture.WB1);
+        var p3 = await InvitationAsync("P3", ReachFixture.W1);
+        var p6 = await InvitationAsync("P6", ReachFixture.W2);
+        var p2Uppsala = await InvitationAsync("P2", ReachFixture.W1);
+        var p9 = await InvitationAsync("P9", ReachFixture.WB1, tenant: "01");
+        var p2Stockholm = await InvitationAsync("P2", ReachFixture.WB1, tenant: "01");
 
         // Every writer runs its statement, then all commit together.
         async Task AllAtOnceAsync(params (string Tenant, string Sql, Guid Id)[] writes)
