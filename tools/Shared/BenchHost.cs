@@ -63,6 +63,9 @@ public class BenchHost(DatabaseOptions options, Func<HttpContext, ClaimsPrincipa
     /// <summary>Middleware placed in front of the application's pipeline (baselines that bypass it).</summary>
     protected virtual Task<bool> HandleBeforeAppAsync(HttpContext context) => Task.FromResult(false);
 
+    /// <summary>Endpoints of the benchmark's own, behind the application's whole middleware pipeline.</summary>
+    protected virtual void MapBenchEndpoints(IEndpointRouteBuilder routes) { }
+
     protected sealed override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseContentRoot(AppContext.BaseDirectory);
@@ -86,6 +89,9 @@ public class BenchHost(DatabaseOptions options, Func<HttpContext, ClaimsPrincipa
                 if (!await host.HandleBeforeAppAsync(ctx)) await nextMiddleware(ctx);
             });
             next(app);
+            // WebApplication hands its endpoint route builder to the pipeline under this key (UseRouting reads it there).
+            if (app.Properties.TryGetValue("__EndpointRouteBuilder", out var rb) && rb is IEndpointRouteBuilder routes)
+                host.MapBenchEndpoints(routes);
         };
     }
 }

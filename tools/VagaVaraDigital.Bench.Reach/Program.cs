@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json;
 using Dapper;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Reach;
@@ -12,19 +15,26 @@ using VagaVaraDigital.Cli;
 // Reach benchmark (issue 8) on the `vvd seed-bench` data set (seed 42): the national report and one county's report,
 //   SQL   — the endpoint's own SQL run directly as the application role: the whole batch it sends
 //           (ReachReports.NationalBatchSql / CountyBatchSql after CALL read_as_tenant(…), one round trip, every row read);
-//   in-process — the same report computed by ReachReports without HTTP (SQL, Dapper's mapping, shaping);
+//   floor — the same batch run by a bare endpoint over the same HTTP (Kestrel on loopback, before any of the
+//           application's middleware; answers the row count): the least that HTTP around this SQL costs on this machine;
+//   floor+app — the same bare batch behind the application's whole middleware pipeline (tenancy, rate limits,
+//           authentication, authorization): floor+app minus floor is what our pipeline costs a request that waits on
+//           the database;
+//   in-process — the report computed by ReachReports without HTTP (SQL, Dapper's mapping, shaping);
 //   server — time inside Kestrel, from the first middleware until the response is written;
-//   HTTP  — GET over real HTTP (Kestrel on loopback) through the whole pipeline, with caching off
+//   HTTP  — GET of the report over the same HTTP through the whole pipeline, with caching off
 //           (Reach:CacheDuration = 0: every request computes the report from the data), and
 //   HTTP cached — the default cache (what users get: recomputed in the background after 30 s, never older than
 //           a minute), 200 requests after one computation.
-// One request at a time; rounds alternate the variants so noise hits all. Reports median and p95 (ms) and
-// the ratio HTTP/SQL of the medians and of the p95s.
+// One request at a time; rounds alternate the variants so noise hits all. Reports median and p95 (ms), the ratio
+// HTTP/SQL of the medians and of the p95s, and the floor's ratio to the SQL.
 //
 // Usage: VVD_BENCH_POSTGRES="Host=…;Username=postgres;Database=postgres" dotnet run -c Release -- [iterations] [rounds]
 //        (tools/bench-reach.sh starts a throwaway cluster). VVD_BENCH_DB=name reuses a seeded database;
 //        VVD_BENCH_RESET=1 reloads the data set (vvd seed-bench --reset). Prints the load average at start, after seeding
 //        and at the end (the machine is shared).
+//        VVD_BENCH_LOOP=0|1|2 (national, Uppsala, Västra Götaland) VVD_BENCH_KIND=sql|floor|floor-app|compute|http|cached|
+//        serialize [VVD_BENCH_SECONDS=20] runs one variant in a loop instead, for a profiler (dotnet-trace -p <pid>).
 
 var super = Environment.GetEnvironmentVariable("VVD_BENCH_POSTGRES")
     ?? throw new InvalidOperationException("Set VVD_BENCH_POSTGRES to a superuser connection string (tools/bench-reach.sh does).");
@@ -61,20 +71,7 @@ var slugs = new Dictionary<string, string> { ["03"] = "uppsala", ["14"] = "vastr
 
 // The baseline is the report's own SQL as the application sends it: the whole batch the endpoint sends (the figures
 // and the three small queries beside them) after the tenant scope, one round trip, every row of every result read.
-async Task<int> Batch(string tenant, string sql, object param)
-{
-    await using var conn = await app.OpenConnectionAsync();
-    await using var cmd = new NpgsqlCommand($"CALL read_as_tenant('{tenant}');\n" + sql, conn) { CommandTimeout = 600 };
-    foreach (var p in param.GetType().GetProperties()) cmd.Parameters.AddWithValue(p.Name, p.GetValue(param) ?? DBNull.Value);
-    await using var reader = await cmd.ExecuteReaderAsync();
-    var rows = 0;
-    var values = new object[32];
-    do
-    {
-        while (await reader.ReadAsync()) { reader.GetValues(values); rows++; }
-    } while (await reader.NextResultAsync());
-    return rows;
-}
+Task<int> Batch(string tenant, string sql, object param) => BenchFactory.Batch(app, tenant, sql, param);
 
 async Task SqlNational()
 {
@@ -110,26 +107,56 @@ async Task Get(HttpClient client, string url, string role, string? tenant)
     LastSize = (await response.Content.ReadAsByteArrayAsync()).Length;
 }
 
-var cases = new List<(string Name, Func<Task> Sql, Func<Task> Compute, Func<Task> Http, Func<Task> Cached)>
+var cases = new List<(string Name, Func<Task> Sql, Func<Task> Floor, Func<Task> FloorApp, Func<Task> Compute, Func<Task> Http, Func<Task> Cached)>
 {
-    ("national", SqlNational, ComputeNational, () => Get(http, "api/national/reach", Roles.NationalViewer, null),
+    ("national", SqlNational, () => Get(http, "bench/floor", "x", null), () => Get(http, "bench/floor-app", Roles.NationalViewer, null),
+        ComputeNational, () => Get(http, "api/national/reach", Roles.NationalViewer, null),
         () => Get(httpCached, "api/national/reach", Roles.NationalViewer, null)),
 };
 foreach (var c in counties)
 {
-    cases.Add(($"county {c} ({slugs[c]})", () => SqlCounty(c), () => ComputeCounty(c),
+    cases.Add(($"county {c} ({slugs[c]})", () => SqlCounty(c), () => Get(http, $"bench/floor?tenant={c}", "x", null),
+        () => Get(http, $"bench/floor-app?tenant={c}", Roles.NationalViewer, null), () => ComputeCounty(c),
         () => Get(http, $"t/{slugs[c]}/api/reach", Roles.CountyAdmin, c),
         () => Get(httpCached, $"t/{slugs[c]}/api/reach", Roles.CountyAdmin, c)));
 }
 
-Console.WriteLine($"iterations={iterations} per round, rounds={rounds}, one request at a time, {Environment.ProcessorCount} cores");
-Console.WriteLine("Medians (p95) in ms. SQL: the endpoint's batch sent directly. In-process: the report computed by ReachReports without");
-Console.WriteLine("HTTP. Server: first middleware to response written (Kestrel). HTTP: the client's whole request. Cached: the default cache.");
-Console.WriteLine("| report | bytes | SQL | in-process | server | HTTP | ratio HTTP/SQL median | ratio p95 | HTTP cached (200) |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
-foreach (var (name, sql, compute, direct, cachedCall) in cases)
+// Profiling mode: one variant of one case in a loop (attach dotnet-trace to the printed pid), with its mean time,
+// garbage collections and allocations per call. "serialize" times the JSON serialization of the national report alone.
+if (Environment.GetEnvironmentVariable("VVD_BENCH_LOOP") is { } loop)
 {
-    for (var i = 0; i < 3; i++) { await sql(); await compute(); await direct(); }   // warm-up
+    var c = cases[int.Parse(loop, CultureInfo.InvariantCulture)];
+    var kind = Environment.GetEnvironmentVariable("VVD_BENCH_KIND") ?? "http";
+    var seconds = double.Parse(Environment.GetEnvironmentVariable("VVD_BENCH_SECONDS") ?? "20", CultureInfo.InvariantCulture);
+    var json = uncached.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+    await using var scope = uncached.Services.CreateAsyncScope();
+    var report = await scope.ServiceProvider.GetRequiredService<ReachReports>().NationalAsync(CancellationToken.None);
+    Func<Task> call = kind switch
+    {
+        "sql" => c.Sql, "floor" => c.Floor, "floor-app" => c.FloorApp, "compute" => c.Compute, "http" => c.Http, "cached" => c.Cached,
+        "serialize" => () => { JsonSerializer.SerializeToUtf8Bytes(report, json); return Task.CompletedTask; },
+        _ => throw new ArgumentException($"VVD_BENCH_KIND: sql, floor, floor-app, compute, http, cached or serialize, not {kind}"),
+    };
+    Console.WriteLine($"looping {kind} of {c.Name} for {seconds} s, pid {Environment.ProcessId}");
+    var (gen0, gen2, pause, allocated) = (GC.CollectionCount(0), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+    var (calls, clock) = (0, Stopwatch.StartNew());
+    while (clock.Elapsed.TotalSeconds < seconds) { await call(); calls++; }
+    Console.WriteLine(FormattableString.Invariant(
+        $"{calls} calls, mean {clock.Elapsed.TotalMilliseconds / calls:F3} ms; GCs gen0 {GC.CollectionCount(0) - gen0}, gen2 {GC.CollectionCount(2) - gen2}, pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds / calls:F3} ms and {(GC.GetTotalAllocatedBytes() - allocated) / calls / 1024.0:F0} kB allocated per call"));
+    return;
+}
+
+Console.WriteLine($"iterations={iterations} per round, rounds={rounds}, one request at a time, {Environment.ProcessorCount} cores");
+Console.WriteLine("Medians (p95) in ms. SQL: the endpoint's batch sent directly. Floor: the same batch behind a bare endpoint (no middleware,");
+Console.WriteLine("no mapping, no JSON); floor+app: behind the application's middleware. In-process: the report computed by ReachReports");
+Console.WriteLine("without HTTP. Server: first middleware to response written (Kestrel). HTTP: the client's whole request. Cached: the default cache.");
+Console.WriteLine("| report | bytes | SQL | floor | floor+app | in-process | server | HTTP | ratio HTTP/SQL median | ratio p95 | floor/SQL | HTTP cached (200) |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+foreach (var (name, sql, floor, floorApp, compute, direct, cachedCall) in cases)
+{
+    for (var i = 0; i < 3; i++) { await sql(); await floor(); await floorApp(); await compute(); await direct(); }   // warm-up
+    var floorTimes = new List<double>();
+    var floorAppTimes = new List<double>();
     var sqlTimes = new List<double>();
     var computeTimes = new List<double>();
     var httpTimes = new List<double>();
@@ -137,6 +164,8 @@ foreach (var (name, sql, compute, direct, cachedCall) in cases)
     for (var r = 0; r < rounds; r++)
     {
         sqlTimes.AddRange(await Time(sql, iterations));
+        floorTimes.AddRange(await Time(floor, iterations));
+        floorAppTimes.AddRange(await Time(floorApp, iterations));
         computeTimes.AddRange(await Time(compute, iterations));
         lock (BenchFactory.ServerTimes) BenchFactory.ServerTimes.Clear();
         httpTimes.AddRange(await Time(direct, iterations));
@@ -147,7 +176,7 @@ foreach (var (name, sql, compute, direct, cachedCall) in cases)
     var cachedTimes = await Time(cachedCall, 200);
     string Cell(List<double> xs) => FormattableString.Invariant($"{Percentile(xs, 50):F1} ({Percentile(xs, 95):F1})");
     Console.WriteLine(FormattableString.Invariant(
-        $"| {name} | {LastSize:N0} | {Cell(sqlTimes)} | {Cell(computeTimes)} | {Cell(serverTimes)} | {Cell(httpTimes)} | **{Percentile(httpTimes, 50) / Percentile(sqlTimes, 50):F2}** | {Percentile(httpTimes, 95) / Percentile(sqlTimes, 95):F2} | {Percentile(cachedTimes, 50):F2} ({Percentile(cachedTimes, 95):F2}) |"));
+        $"| {name} | {LastSize:N0} | {Cell(sqlTimes)} | {Cell(floorTimes)} | {Cell(floorAppTimes)} | {Cell(computeTimes)} | {Cell(serverTimes)} | {Cell(httpTimes)} | **{Percentile(httpTimes, 50) / Percentile(sqlTimes, 50):F2}** | {Percentile(httpTimes, 95) / Percentile(sqlTimes, 95):F2} | {Percentile(floorTimes, 50) / Percentile(sqlTimes, 50):F2} | {Percentile(cachedTimes, 50):F2} ({Percentile(cachedTimes, 95):F2}) |"));
 }
 // What the summary costs a write: one invitation's answer (an RSVP) and one attendance mark in Västra Götaland,
 // each committed in its own transaction — the commit includes the flush that recomputes the invitee's and the
@@ -227,14 +256,49 @@ sealed class BenchFactory(DatabaseOptions options, int cacheSeconds) : BenchHost
     protected override void Configure(IWebHostBuilder builder) =>
         builder.UseSetting("Reach:CacheDuration", TimeSpan.FromSeconds(cacheSeconds).ToString());
 
-    protected override Task<bool> HandleBeforeAppAsync(HttpContext context)
+    /// <summary>The report's batch as the benchmark's baseline runs it: after the tenant scope, one round trip, every row read.</summary>
+    public static async Task<int> Batch(NpgsqlDataSource source, string tenant, string sql, object param)
     {
+        await using var conn = await source.OpenConnectionAsync();
+        await using var cmd = new NpgsqlCommand($"CALL read_as_tenant('{tenant}');\n" + sql, conn) { CommandTimeout = 600 };
+        foreach (var p in param.GetType().GetProperties()) cmd.Parameters.AddWithValue(p.Name, p.GetValue(param) ?? DBNull.Value);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = 0;
+        var values = new object[32];
+        do
+        {
+            while (await reader.ReadAsync()) { reader.GetValues(values); rows++; }
+        } while (await reader.NextResultAsync());
+        return rows;
+    }
+
+    /// <summary>The floor: the national batch, or a county's (?tenant=), answered with its row count.</summary>
+    static Task<int> FloorBatch(NpgsqlDataSource source, string? tenant)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return string.IsNullOrEmpty(tenant) ? Batch(source, "", ReachReports.NationalBatchSql, new { now })
+            : Batch(source, tenant, ReachReports.CountyBatchSql, new { now, municipality = (string?)null });
+    }
+
+    // floor+app: behind the application's whole middleware pipeline and the national report's policy.
+    protected override void MapBenchEndpoints(IEndpointRouteBuilder routes) =>
+        routes.MapGet("/bench/floor-app", async (NpgsqlDataSource source, string? tenant) => TypedResults.Ok(await FloorBatch(source, tenant)))
+            .RequireAuthorization(ReachApi.NationalReadPolicy);
+
+    protected override async Task<bool> HandleBeforeAppAsync(HttpContext context)
+    {
+        if (context.Request.Path.StartsWithSegments("/bench/floor"))   // the floor: before any of the application
+        {
+            var rows = await FloorBatch(context.RequestServices.GetRequiredService<NpgsqlDataSource>(), context.Request.Query["tenant"]);
+            await context.Response.WriteAsync(rows.ToString(CultureInfo.InvariantCulture));
+            return true;
+        }
         var started = Stopwatch.GetTimestamp();
         context.Response.OnCompleted(() =>
         {
             lock (ServerTimes) ServerTimes.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             return Task.CompletedTask;
         });
-        return Task.FromResult(false);
+        return false;
     }
 }
