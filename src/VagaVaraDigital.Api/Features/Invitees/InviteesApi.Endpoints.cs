@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Audit;
+using VagaVaraDigital.Api.Features.Reference;
 using VagaVaraDigital.Api.Hosting;
 using VagaVaraDigital.Api.Identity;
 using VagaVaraDigital.Api.Tenancy;
@@ -231,7 +232,7 @@ public static partial class InviteesApi
     }
 
     static async Task<Results<Created<Invitee>, ValidationProblem, ProblemHttpResult>> Create(InviteeInput input, Db db,
-        CurrentUser user, AuditLog audit, PersonKeys personKeys, CancellationToken ct)
+        CurrentUser user, AuditLog audit, PersonKeys personKeys, ReferenceData reference, CancellationToken ct)
     {
         var municipal = user.RestrictedToMunicipality;
         if (municipal is not null)
@@ -242,7 +243,7 @@ public static partial class InviteesApi
         }
 
         await using var uow = await db.BeginAsync(ct);
-        var municipalities = await MunicipalityLookup.LoadAsync(uow, ct);
+        var municipalities = await MunicipalityLookup.LoadAsync(reference, uow);
         var (clean, issues) = InviteeValidation.Validate(input, municipalities.InCounty);
         if (clean is null) return Problems.Validation(InviteeValidation.ToProblemErrors(issues));
 
@@ -280,7 +281,7 @@ public static partial class InviteesApi
     }
 
     static async Task<Results<Ok<Invitee>, ValidationProblem, ProblemHttpResult>> Update([FromRoute(Name = "id")] string idText, InviteeInput input, Db db,
-        CurrentUser user, AuditLog audit, PersonKeys personKeys, CancellationToken ct)
+        CurrentUser user, AuditLog audit, PersonKeys personKeys, ReferenceData reference, CancellationToken ct)
     {
         if (!Guid.TryParse(idText, out var id)) return Problems.NotFound("Personen finns inte");
         var municipal = user.RestrictedToMunicipality;
@@ -296,7 +297,7 @@ public static partial class InviteesApi
             input = input with { MunicipalityCode = municipal };
         }
 
-        var municipalities = await MunicipalityLookup.LoadAsync(uow, ct);
+        var municipalities = await MunicipalityLookup.LoadAsync(reference, uow);
         var (clean, issues) = InviteeValidation.Validate(input, municipalities.InCounty);
         if (clean is null) return Problems.Validation(InviteeValidation.ToProblemErrors(issues));
         var noLongerInOffice = input.NoLongerInOffice ?? before.NoLongerInOffice;

@@ -7,6 +7,7 @@ using Microsoft.Net.Http.Headers;
 using Npgsql;
 using VagaVaraDigital.Api.Data;
 using VagaVaraDigital.Api.Features.Audit;
+using VagaVaraDigital.Api.Features.Reference;
 using VagaVaraDigital.Api.Features.Invitees.Import;
 using VagaVaraDigital.Api.Hosting;
 using VagaVaraDigital.Api.Identity;
@@ -33,7 +34,7 @@ public static partial class InviteesApi
     }
 
     static async Task<IResult> Import(HttpRequest request, Db db, CurrentUser user, AuditLog audit, PersonKeys personKeys,
-        IOptions<InviteeOptions> options, CancellationToken ct)
+        ReferenceData reference, IOptions<InviteeOptions> options, CancellationToken ct)
     {
         var limits = options.Value;
         if (request.ContentLength > limits.MaxImportBytes + 64 * 1024) return TooLarge(limits);
@@ -106,7 +107,8 @@ public static partial class InviteesApi
             try
             {
                 report = await InviteeImport.RunAsync(uow, file,
-                    new InviteeImport.Options(dryRun!.Value, policy, mapping, limits.MaxImportRows, user.Id ?? "unknown"), personKeys, ct);
+                    new InviteeImport.Options(dryRun!.Value, policy, mapping, limits.MaxImportRows, user.Id ?? "unknown"), personKeys,
+                    await MunicipalityLookup.LoadAsync(reference, uow), ct);
             }
             catch (ImportFileException e)
             {

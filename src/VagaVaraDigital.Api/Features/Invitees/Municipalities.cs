@@ -1,18 +1,18 @@
 using System.Globalization;
 using VagaVaraDigital.Api.Data;
+using VagaVaraDigital.Api.Features.Reference;
+using MunicipalityRow = VagaVaraDigital.Api.Features.Reference.ReferenceData.MunicipalityRow;
 
 namespace VagaVaraDigital.Api.Features.Invitees;
 
 /// <summary>Sweden's municipalities as the invitee rules need them: by code or by name, and whether in the tenant's county.</summary>
 public sealed class MunicipalityLookup
 {
-    public sealed record Row(string Code, string Name, string CountyCode);
-
-    readonly Dictionary<string, Row> _byCode;
-    readonly Dictionary<string, Row[]> _byName;
+    readonly Dictionary<string, MunicipalityRow> _byCode;
+    readonly Dictionary<string, MunicipalityRow[]> _byName;
     readonly string _county;
 
-    MunicipalityLookup(IEnumerable<Row> rows, string county)
+    MunicipalityLookup(IEnumerable<MunicipalityRow> rows, string county)
     {
         var all = rows.ToArray();
         _byCode = all.ToDictionary(r => r.Code);
@@ -20,9 +20,10 @@ public sealed class MunicipalityLookup
         _county = county;
     }
 
-    /// <summary>The tenant id is the county code (ADR 0004).</summary>
-    public static async Task<MunicipalityLookup> LoadAsync(UnitOfWork uow, CancellationToken ct) =>
-        new(await uow.QueryAsync<Row>("SELECT code, name, county_code AS CountyCode FROM municipalities", ct: ct), uow.RequiredTenantId);
+    /// <summary>For the unit of work's tenant, whose id is the county code (ADR 0004); the municipalities come from the
+    /// reference data held in memory.</summary>
+    public static async Task<MunicipalityLookup> LoadAsync(ReferenceData reference, UnitOfWork uow) =>
+        new((await reference.GetAsync()).Municipalities, uow.RequiredTenantId);
 
     /// <summary>True: in the county; false: a municipality elsewhere; null: no such municipality.</summary>
     public bool? InCounty(string code) => _byCode.TryGetValue(code, out var r) ? r.CountyCode == _county : null;
@@ -31,7 +32,7 @@ public sealed class MunicipalityLookup
     /// A municipality by code (four digits; three when a spreadsheet dropped the leading zero) or by name
     /// (any case, surrounding space, with or without "kommun"). Prefers the tenant's county when a name repeats.
     /// </summary>
-    public Row? Find(string text)
+    public MunicipalityRow? Find(string text)
     {
         var t = text.Trim();
         if (t.Length is 3 or 4 && t.All(char.IsAsciiDigit)) return _byCode.GetValueOrDefault(t.PadLeft(4, '0'));

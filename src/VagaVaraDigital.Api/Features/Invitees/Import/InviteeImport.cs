@@ -58,9 +58,8 @@ public static class InviteeImport
     const string Staging = "invitee_import_staging";
 
     public static async Task<ImportReport> RunAsync(UnitOfWork uow, ImportFile file, Options options, PersonKeys personKeys,
-        CancellationToken ct)
+        MunicipalityLookup municipalities, CancellationToken ct)
     {
-        var municipalities = await MunicipalityLookup.LoadAsync(uow, ct);
         await uow.ExecuteAsync($"""
             CREATE TEMP TABLE {Staging} (
               row_no integer NOT NULL, first_name text, last_name text, email text, email_normalized text, person_key text,
