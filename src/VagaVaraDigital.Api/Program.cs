@@ -57,6 +57,7 @@ app.MapUserEndpoints();
 app.MapConnectEndpoints();
 app.MapApiClientEndpoints();
 app.MapEmailEndpoints();
+app.MapPlatformOutboxEndpoints();   // SystemAdmin: mail to accounts without a county (ADR 0015)
 app.MapSsoProviderEndpoints();
 app.MapSsoSignInEndpoints();
 app.MapPreferencesEndpoints();

@@ -133,6 +133,11 @@ public sealed partial class RoleEndpointMatrixTests : ApiTest
         ["PUT /api/system/api-clients/{clientId}/addresses"] = Access.SystemAdmin,
         ["POST /api/system/api-clients/{clientId}/secret"] = Access.SystemAdmin,
         ["GET /api/system/audit/"] = Access.SystemAdmin,          // the platform's audit log (API clients)
+        ["GET /api/system/email/outbox/"] = Access.SystemAdmin,   // the platform outbox: mail to accounts without a county (ADR 0015)
+        ["GET /api/system/email/outbox/summary"] = Access.SystemAdmin,
+        ["GET /api/system/email/outbox/{id}"] = Access.SystemAdmin,
+        ["GET /api/system/email/outbox/{id}/eml"] = Access.SystemAdmin,
+        ["POST /api/system/email/outbox/{id}/retry"] = Access.SystemAdmin,
         ["GET /jobs/{**path}"] = Access.SystemAdmin,
         ["PUT /api/national/reach/target"] = Access.SystemAdmin,   // "configurable by SystemAdmin" (issue 8); NationalViewer only reads
 
