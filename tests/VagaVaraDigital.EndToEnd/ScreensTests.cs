@@ -216,7 +216,7 @@ public sealed class ScreensTests : BrowserTest
         await admin.ScreenshotAsync(new() { Path = Path.Combine(E2ERun.Artifacts, $"audit-log-{width}px.png"), FullPage = true });
 
         var national = await PageAsAsync("SystemAdmin", width: width, height: 800);
-        foreach (var path in new[] { "/", "/nationellt", "/system/lan", "/system/api-klienter", "/system/granskningslogg", "/konto/logga-in" })
+        foreach (var path in new[] { "/", "/nationellt", "/system/lan", "/system/api-klienter", "/system/granskningslogg", "/system/e-post", "/konto/logga-in" })
         {
             await GoAsync(national, path);
             await Expect(national.Locator(".state-loading")).ToHaveCountAsync(0);

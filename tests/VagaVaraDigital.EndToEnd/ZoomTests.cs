@@ -29,7 +29,7 @@ public sealed class ZoomTests : BrowserTest
         ("MunicipalUser", "03", "0380", ["/t/uppsala/", "/t/uppsala/inbjudna", "/t/uppsala/inbjudna/{invitee}", "/t/uppsala/sandningar",
             "/t/uppsala/sandningar?vy=kalender"]),
         ("NationalViewer", null, null, ["/", "/nationellt"]),
-        ("SystemAdmin", null, null, ["/system/lan", "/system/api-klienter", "/system/granskningslogg"]),
+        ("SystemAdmin", null, null, ["/system/lan", "/system/api-klienter", "/system/granskningslogg", "/system/e-post"]),
     ];
 
     /// <summary>

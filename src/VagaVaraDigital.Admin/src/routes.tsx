@@ -57,6 +57,7 @@ export const routes: RouteObject[] = [
       { path: 'nationellt', element: <NationalPage /> },
       { path: 'system/lan', element: <TenantsPage /> },
       { path: 'system/granskningslogg', element: <AuditPage scope="platform" /> },
+      { path: 'system/e-post', element: lazyPage(() => import('./pages/system/PlatformOutboxPage').then((m) => m.PlatformOutboxPage)) },
       { path: 'tillganglighet', element: <AccessibilityPage /> },
       { path: '*', element: <NotFoundPage /> },
     ],

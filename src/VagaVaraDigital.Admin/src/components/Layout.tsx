@@ -31,6 +31,7 @@ const rootNav: NavItem[] = [
   { to: '/system/lan', key: 'nav.tenants', roles: ['SystemAdmin'] },
   { to: '/system/api-klienter', key: 'nav.apiClients', roles: ['SystemAdmin'] },
   { to: '/system/granskningslogg', key: 'nav.platformAudit', roles: ['SystemAdmin'] },
+  { to: '/system/e-post', key: 'nav.platformOutbox', roles: ['SystemAdmin'] },
 ];
 
 /** The menu for this person: items for their role once the session names it. Exported for tests. */
