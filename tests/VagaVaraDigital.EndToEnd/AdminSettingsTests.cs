@@ -178,8 +178,11 @@ public sealed class AdminSettingsTests : BrowserTest
         await Expect(page.GetByLabel("E-postadress")).ToHaveValueAsync("erik.exempelsson@uppsala.se");
         await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Uppgifter om erik.exempelsson@uppsala.se" })).ToContainTextAsync("Erik Exempelsson");
         await page.GoBackAsync(new() { WaitUntil = WaitUntilState.NetworkIdle });
+        // Back is a client-side move: the extract's page (with its own "Radera personuppgifterna för …" button) can
+        // still be on screen while the invitee's page renders, so wait for that page and name its button exactly.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Erik Exempelsson");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Radera personuppgifterna" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Radera personuppgifterna", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Group)).ToContainTextAsync("Radera personuppgifterna för Erik Exempelsson? Det går inte att ångra.");
         await AssertAccessibleAsync(page, "invitee-confirm-erase");
         // The erasure's own answer is checked first: when it is not a success, the test says what the API answered
@@ -190,6 +193,7 @@ public sealed class AdminSettingsTests : BrowserTest
         if (erasure.Status != 204) Assert.Fail($"The erasure answered {erasure.Status}: {await erasure.TextAsync()}");
         await page.WaitForURLAsync("**/t/uppsala/inbjudna");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Inbjudna");
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Personuppgifterna är raderade." })).ToBeVisibleAsync();
         await Expect(page.Locator("main")).Not.ToContainTextAsync("Exempelsson");
     }
 

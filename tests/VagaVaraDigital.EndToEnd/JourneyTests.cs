@@ -61,6 +61,8 @@ public sealed class JourneyTests : BrowserTest
         await AssertAccessibleAsync(admin, "webcast-new");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Spara" }).ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Digitaliseringen av samhällsbyggnadsprocessen");
+        // The webcast's own page says it was saved (the form that saved it is gone: the status comes with the navigation).
+        await Expect(admin.GetByRole(AriaRole.Status).Filter(new() { HasText = "Sparat." })).ToBeVisibleAsync();
         await admin.GetByRole(AriaRole.Button, new() { Name = "Publicera sändningen" }).ClickAsync();
 
         // 3. Invite with the audience picker's live count.

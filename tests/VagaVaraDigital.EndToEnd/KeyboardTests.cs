@@ -54,9 +54,13 @@ public sealed class KeyboardTests : BrowserTest
         await Expect(page.Locator("#roleCategory")).ToHaveValueAsync("kommunledning");
         await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Spara", Exact = true }), "Spara");
         await page.Keyboard.PressAsync("Enter");
-        // Saved: the page moves to the new invitee's own address and shows what was typed.
+        // Saved: the page moves to the new invitee's own address, shows what was typed and says "Sparat." once it is
+        // there (the form stays mounted through the move; a fresh one had lost the status), with the focus still on Spara.
         await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/t/uppsala/inbjudna/[0-9a-f-]{36}$"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Karin Tangentsson");
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Sparat." })).ToBeVisibleAsync();
         await Expect(page.Locator("#lastName")).ToHaveValueAsync("Tangentsson");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Spara", Exact = true })).ToBeFocusedAsync();
 
         // A scheduled webcast (made through the API): the audience picker and the send button.
         var created = await page.APIRequest.PostAsync($"{BaseUrl}/t/uppsala/api/webcasts", new()

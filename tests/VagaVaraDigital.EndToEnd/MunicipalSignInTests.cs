@@ -91,6 +91,7 @@ public sealed class MunicipalSignInTests : BrowserTest
         await AssertAccessibleAsync(page, "sso-municipal-nominate");
         await page.GetByRole(AriaRole.Button, new() { Name = "Spara" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Nils Nyström");
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Sparat." })).ToBeVisibleAsync();
         await Expect(page.Locator(".danger-zone")).ToContainTextAsync("nominering från kommunen");
 
         // … correct the title and flag that they are no longer in office.

@@ -1,13 +1,14 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams, Link } from 'react-router';
+import { useLocation, useNavigate, useParams, Link } from 'react-router';
 import { api, ApiError, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import { Page } from '../../components/Page';
 import { ErrorMessage, QueryView } from '../../components/PageState';
 import { ErrorSummary, Field, fieldErrors } from '../../components/Field';
 import { ConfirmAction } from '../../components/Confirm';
+import { withStatus } from '../../components/HandedStatus';
 import { formatDateTime } from '../../format';
 import { useSession } from '../../session';
 import { fullName, nominatorName, useMunicipalities, useRoleCategories, type Invitee } from './model';
@@ -38,19 +39,31 @@ export function toInput(f: Form): Input {
 export function InviteeEditPage() {
   const { id } = useParams();
   const { t } = useTranslation();
+  const location = useLocation();
   const isNew = !id || id === 'ny';
   const query = useQuery({ queryKey: ['invitee', id], queryFn: () => unwrap(api.GET('/api/invitees/{id}', { params: { path: { id: id! } } })), enabled: !isNew });
-  if (isNew) return <Page title={t('invitees.addTitle')}><InviteeForm /></Page>;
+  if (!isNew && (query.isPending || query.error || query.data === undefined)) return <QueryView query={query}>{() => null}</QueryView>;
+  const invitee = isNew ? undefined : query.data;
+  // One tree for "ny" and a saved invitee, the form keyed by the history entry it was started in. After "Spara" on
+  // /inbjudna/ny the address becomes /inbjudna/{id} (the saved invitee already cached, the entry's key handed on in
+  // the navigation's state) and the same form stays mounted: its "Sparat." live region and the button's focus survive
+  // the move. (Before, the new address rendered another element here and so a fresh form: "Sparat." was on screen only
+  // between two renders, ~25 ms.) Another invitee's page gets a form of its own.
+  const formKey = (location.state as FormState | null)?.formKey ?? location.key;
   return (
-    <QueryView query={query}>
-      {(i) => <Page title={fullName(i) || t('invitees.editTitle')}><InviteeForm invitee={i} /></Page>}
-    </QueryView>
+    <Page title={invitee ? fullName(invitee) || t('invitees.editTitle') : t('invitees.addTitle')}>
+      <InviteeForm key={formKey} invitee={invitee} />
+    </Page>
   );
 }
+
+/** The navigation's state after creating: the history entry whose form created the invitee (see InviteeEditPage). */
+interface FormState { formKey?: string }
 
 function InviteeForm({ invitee }: { invitee?: Invitee }) {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
+  const location = useLocation() as { state: FormState | null; key: string };
   const client = useQueryClient();
   const roles = useRoleCategories();
   const municipalities = useMunicipalities();
@@ -69,15 +82,19 @@ function InviteeForm({ invitee }: { invitee?: Invitee }) {
     onSuccess: (saved) => {
       done();
       setErrors({});
-      if (!invitee && saved) navigate(`/inbjudna/${saved.id}`, { replace: true });
       client.setQueryData(['invitee', saved.id], saved);
       setSaved(true);
+      if (!invitee) void navigate(`/inbjudna/${saved.id}`, { replace: true, state: { formKey: location.state?.formKey ?? location.key } satisfies FormState });
     },
     onError: (e) => { if (e instanceof ApiError && e.problem.errors) setErrors(fieldErrors(e.problem.errors)); },
   });
   const erase = useMutation({
     mutationFn: () => unwrap(api.DELETE('/api/invitees/{id}', { params: { path: { id: invitee!.id! } } })),
-    onSuccess: () => { done(); navigate('/inbjudna'); },
+    onSuccess: () => {
+      // The list's cached pages still show the person: dropped, so the list cannot show them while it refetches.
+      client.removeQueries({ queryKey: ['invitees'] });
+      void navigate('/inbjudna', { state: withStatus('subjectAccess.erased') });
+    },
   });
   const optOut = useMutation({
     mutationFn: () => unwrap(api.POST('/api/invitees/{id}/opt-out', { params: { path: { id: invitee!.id! } } })),
@@ -92,7 +109,7 @@ function InviteeForm({ invitee }: { invitee?: Invitee }) {
     setSaved(false);
     setForm({ ...form, [k]: e.target.type === 'checkbox' ? (e.target as HTMLInputElement).checked : e.target.value });
   };
-  const submit = (e: FormEvent) => { e.preventDefault(); save.mutate(toInput(form)); };
+  const submit = (e: FormEvent) => { e.preventDefault(); if (!save.isPending) save.mutate(toInput(form)); };
   const select = (k: 'municipalityCode' | 'roleCategory', options: { value: string; label: string }[], required = false) => (
     <div className={errors[k] ? 'field has-error' : 'field'}>
       <label htmlFor={k}>{labels[k]}{required && <span className="muted"> ({t('common.required')})</span>}</label>
@@ -129,7 +146,8 @@ function InviteeForm({ invitee }: { invitee?: Invitee }) {
           </div>
         )}
         <div className="form-actions">
-          <button type="submit" className="button" disabled={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</button>
+          {/* aria-disabled, not disabled, while saving: a disabled button loses focus (to <body>), and this one keeps it through the move to the new invitee's address. */}
+          <button type="submit" className="button" aria-disabled={save.isPending || undefined}>{save.isPending ? t('common.saving') : t('common.save')}</button>
           <Link to="/inbjudna">{t('invitees.backToList')}</Link>
           <p role="status" className="saved">{saved ? t('common.saved') : ''}</p>
         </div>

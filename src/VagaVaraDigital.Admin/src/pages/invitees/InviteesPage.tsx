@@ -4,6 +4,7 @@ import { Link, useSearchParams } from 'react-router';
 import { queryString } from '../../api/client';
 import { Page } from '../../components/Page';
 import { ErrorMessage, Loading } from '../../components/PageState';
+import { HandedStatus } from '../../components/HandedStatus';
 import { formatNumber } from '../../format';
 import { base } from '../../runtime';
 import { useSession } from '../../session';
@@ -52,6 +53,7 @@ export function InviteesPage() {
           {staff && <Link className="button secondary" to="/inbjudna/nomineringar">{t('nominations.link')}</Link>}
         </div>
       }>
+      <HandedStatus />
       <form className="filters" onSubmit={submit} role="search" aria-label={t('invitees.filters')}>
         <div className="field">
           <label htmlFor="q">{t('invitees.search')}</label>

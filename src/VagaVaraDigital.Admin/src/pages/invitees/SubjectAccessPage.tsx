@@ -51,7 +51,7 @@ export function SubjectAccessPage() {
   const erase = useMutation({
     mutationFn: (id: string) => unwrap(api.DELETE('/api/invitees/{id}', { params: { path: { id } } })),
     onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ['invitees'] });
+      client.removeQueries({ queryKey: ['invitees'] });   // the list's cached pages still show the person
       setErased(t('subjectAccess.erased'));
       if (lookup.data) lookup.mutate(lookup.data.email);
     },

@@ -8,6 +8,7 @@ import { Page } from '../../components/Page';
 import { ErrorMessage, QueryView } from '../../components/PageState';
 import { ErrorSummary, Field, fieldErrors } from '../../components/Field';
 import { CheckboxGroup } from '../../components/CheckboxGroup';
+import { withStatus } from '../../components/HandedStatus';
 import { useMunicipalities, useRoleCategories } from '../invitees/model';
 import type { Webcast } from './WebcastsPage';
 
@@ -53,7 +54,8 @@ function WebcastForm({ webcast }: { webcast?: Webcast }) {
     onSuccess: (w) => {
       void client.invalidateQueries({ queryKey: ['webcasts'] });
       client.setQueryData(['webcast', w.id], w);
-      navigate(`/sandningar/${w.id}`);
+      // The webcast's page says "Sparat." (this form is gone by then); after creating, Back skips the empty form.
+      void navigate(`/sandningar/${w.id}`, { replace: !webcast, state: withStatus('common.saved') });
     },
     onError: (e) => { if (e instanceof ApiError && e.problem.errors) setErrors(fieldErrors(e.problem.errors)); },
   });

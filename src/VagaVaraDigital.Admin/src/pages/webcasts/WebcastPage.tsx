@@ -6,6 +6,7 @@ import { api, ApiError, unwrap } from '../../api/client';
 import { Page } from '../../components/Page';
 import { ErrorMessage, QueryView } from '../../components/PageState';
 import { CheckboxGroup } from '../../components/CheckboxGroup';
+import { HandedStatus } from '../../components/HandedStatus';
 import { Field } from '../../components/Field';
 import { DataTable } from '../../components/charts/DataTable';
 import { ConfirmAction, ConfirmPanel } from '../../components/Confirm';
@@ -45,6 +46,7 @@ function WebcastView({ webcast: w }: { webcast: Webcast }) {
   return (
     <Page title={w.title} intro={`${formatDateTime(w.startsAt, lang)} · ${t('webcasts.minutes', { count: Number(w.durationMinutes) })} · ${t(`webcasts.statuses.${w.status}`, { defaultValue: w.status })}`}
       actions={active ? <Link to={`/sandningar/${w.id}/andra`}>{t('webcasts.edit')}</Link> : undefined}>
+      <HandedStatus />
       {w.description && <p className="prewrap">{w.description}</p>}
       <dl className="facts">
         <div><dt>{t('webcasts.platform')}</dt><dd>{t(`webcasts.platforms.${w.platform}`, { defaultValue: w.platform })}</dd></div>
