@@ -98,11 +98,11 @@ describe('HandedStatus', () => {
 });
 
 describe('after erasing from the invitee page', () => {
-  it("the list says so and never shows the person from its cache while it loads", async () => {
+  it("the list says so and the cache keeps nothing of the person", async () => {
     del.mockResolvedValueOnce({ data: undefined, response: ok(204) });
     let answer: (page: unknown) => void = () => {};
     request.mockImplementation(() => new Promise((r) => { answer = r; }));
-    const { router } = app([{ path: 'inbjudna', element: <InviteesPage /> }, { path: 'inbjudna/:id', element: <InviteeEditPage /> }], `/inbjudna/${karin.id}`, (c) => {
+    const { router, client } = app([{ path: 'inbjudna', element: <InviteesPage /> }, { path: 'inbjudna/:id', element: <InviteeEditPage /> }], `/inbjudna/${karin.id}`, (c) => {
       c.setQueryData(['invitee', karin.id], karin);
       // The list as it was before the erasure (the officer came from it).
       c.setQueryData(['invitees', emptyQuery, null], { items: [karin], total: 1, nextCursor: null, counts: {} });
@@ -116,5 +116,7 @@ describe('after erasing from the invitee page', () => {
     await waitFor(() => expect(screen.getAllByRole('status').map((s) => s.textContent)).toContain('Personuppgifterna är raderade.'));
     await act(async () => answer({ items: [], total: 0, nextCursor: null, counts: {} }));
     expect(screen.queryByText(/Tangentsson/)).toBeNull();
+    // Nor is the invitee's own page kept (Back would show the person until refetched).
+    expect(client.getQueryData(['invitee', karin.id])).toBeUndefined();
   });
 });

@@ -91,9 +91,12 @@ function InviteeForm({ invitee }: { invitee?: Invitee }) {
   const erase = useMutation({
     mutationFn: () => unwrap(api.DELETE('/api/invitees/{id}', { params: { path: { id: invitee!.id! } } })),
     onSuccess: () => {
-      // The list's cached pages still show the person: dropped, so the list cannot show them while it refetches.
+      // The cache still holds the person: the list's pages are dropped now (the list would show them while it
+      // refetches), this page's copy once the app has left it (Back would show it until refetched).
+      const id = invitee!.id!;
       client.removeQueries({ queryKey: ['invitees'] });
-      void navigate('/inbjudna', { state: withStatus('subjectAccess.erased') });
+      void Promise.resolve(navigate('/inbjudna', { state: withStatus('subjectAccess.erased') }))
+        .then(() => client.removeQueries({ queryKey: ['invitee', id], exact: true }));
     },
   });
   const optOut = useMutation({
