@@ -59,7 +59,6 @@ export const en: Messages = {
     active: 'Active',
     inactive: 'Inactive',
     showTable: 'Show the figures as a table',
-    tableCaption: 'The figures in the chart',
   },
   home: {
     title: 'Våga vara digital',
@@ -76,9 +75,6 @@ export const en: Messages = {
     title: '{{name}}',
     intro: "The county's part of Våga vara digital.",
     target: "The county's target",
-    targetValue: '{{value}} leaders',
-    quickLinks: 'Shortcuts',
-    reachPending: 'The reach report (leaders reached against the target) will show here once it is part of the service.',
   },
   settings: {
     title: 'County settings',
@@ -296,7 +292,6 @@ export const en: Messages = {
     target: 'Target',
     details: 'Details',
     filter: 'Show only event',
-    filterAll: 'All events',
     more: 'Show older',
     platformTitle: 'The platform’s audit log',
     platformIntro: 'Events that belong to no county, newest first: API clients (registered, changed, new secret, removed) and accounts without a county (system administrators and Lantmäteriet: invitations, sign-ins, deactivations).',
@@ -318,14 +313,9 @@ export const en: Messages = {
   national: {
     title: 'National progress',
     intro: 'The campaign aims to reach at least 3,000 leaders across Sweden. Only totals are shown here, never personal data.',
-    mapTitle: 'The counties on the map',
-    reachPending: 'Reach figures per county will show here once the reach report is part of the service. Until then the map shows which counties use the service.',
-    activeLegend: 'Uses the service',
-    inactiveLegend: 'Not activated',
   },
   map: {
     legend: 'Legend',
-    noData: 'No figures',
     figures: '{{name}}: {{value}}',
   },
   charts: {
@@ -352,8 +342,6 @@ export const en: Messages = {
     notFoundTitle: 'Page not found',
     notFound: 'We cannot find the page you are looking for. Check the address or go to the start page.',
     toStart: 'To the start page',
-    forbiddenTitle: 'Not allowed',
-    signInNeededTitle: 'Sign in',
   },
   signIn: {
     title: 'Sign in',
@@ -432,7 +420,6 @@ export const en: Messages = {
     legend2: '50–74%',
     legend3: '75–99%',
     legend4: 'target reached',
-    sortBy: 'Sort by {{column}}',
     projection: {
       reached: 'The target was reached on {{date}}.',
       on_pace: 'At the current pace ({{pace}} a week) the target is reached around {{date}}.',

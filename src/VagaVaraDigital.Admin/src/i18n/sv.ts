@@ -57,7 +57,6 @@ export const sv = {
     active: 'Aktiv',
     inactive: 'Inaktiv',
     showTable: 'Visa siffrorna som tabell',
-    tableCaption: 'Siffrorna i diagrammet',
   },
   home: {
     title: 'Våga vara digital',
@@ -74,9 +73,6 @@ export const sv = {
     title: '{{name}}',
     intro: 'Länets del av Våga vara digital.',
     target: 'Mål för länet',
-    targetValue: '{{value}} ledare',
-    quickLinks: 'Genvägar',
-    reachPending: 'Räckviddsrapporten (nådda ledare mot målet) visas här när den finns i tjänsten.',
   },
   settings: {
     title: 'Inställningar för länet',
@@ -294,7 +290,6 @@ export const sv = {
     target: 'Gäller',
     details: 'Detaljer',
     filter: 'Visa bara händelse',
-    filterAll: 'Alla händelser',
     more: 'Visa äldre',
     platformTitle: 'Plattformens granskningslogg',
     platformIntro: 'Händelser som inte hör till något län, nyast först: API-klienter (registrerade, ändrade, ny hemlighet, borttagna) och konton utan län (systemförvaltare och Lantmäteriet: inbjudningar, inloggningar, avstängningar).',
@@ -316,14 +311,9 @@ export const sv = {
   national: {
     title: 'Nationell uppföljning',
     intro: 'Satsningens mål är att nå minst 3 000 ledare i hela landet. Här visas bara sammanräknade siffror, aldrig personuppgifter.',
-    mapTitle: 'Länen på kartan',
-    reachPending: 'Räckviddssiffrorna per län visas här när räckviddsrapporten finns i tjänsten. Tills dess visar kartan vilka län som använder tjänsten.',
-    activeLegend: 'Använder tjänsten',
-    inactiveLegend: 'Inte aktiverat',
   },
   map: {
     legend: 'Teckenförklaring',
-    noData: 'Inga siffror',
     figures: '{{name}}: {{value}}',
   },
   charts: {
@@ -350,8 +340,6 @@ export const sv = {
     notFoundTitle: 'Sidan finns inte',
     notFound: 'Vi hittar inte sidan du söker. Kontrollera adressen eller gå till startsidan.',
     toStart: 'Till startsidan',
-    forbiddenTitle: 'Ingen behörighet',
-    signInNeededTitle: 'Logga in',
   },
   signIn: {
     title: 'Logga in',
@@ -430,7 +418,6 @@ export const sv = {
     legend2: '50–74 %',
     legend3: '75–99 %',
     legend4: 'målet nått',
-    sortBy: 'Sortera efter {{column}}',
     projection: {
       reached: 'Målet nåddes {{date}}.',
       on_pace: 'I nuvarande takt ({{pace}} per vecka) nås målet omkring {{date}}.',
