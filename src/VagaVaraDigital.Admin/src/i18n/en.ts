@@ -294,7 +294,7 @@ export const en: Messages = {
     filter: 'Show only event',
     more: 'Show older',
     platformTitle: 'The platform’s audit log',
-    platformIntro: 'Events that belong to no county, newest first: API clients (registered, changed, new secret, removed) and accounts without a county (system administrators and Lantmäteriet: invitations, sign-ins, deactivations).',
+    platformIntro: 'Events that belong to no county, newest first: API clients (registered, changed, new secret, removed) and accounts without a county (system administrators and Lantmäteriet: invitations, sign-ins, deactivations) and e-mail to them sent again.',
   },
   tenants: {
     title: 'Counties',

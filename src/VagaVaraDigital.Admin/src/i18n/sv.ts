@@ -292,7 +292,7 @@ export const sv = {
     filter: 'Visa bara händelse',
     more: 'Visa äldre',
     platformTitle: 'Plattformens granskningslogg',
-    platformIntro: 'Händelser som inte hör till något län, nyast först: API-klienter (registrerade, ändrade, ny hemlighet, borttagna) och konton utan län (systemförvaltare och Lantmäteriet: inbjudningar, inloggningar, avstängningar).',
+    platformIntro: 'Händelser som inte hör till något län, nyast först: API-klienter (registrerade, ändrade, ny hemlighet, borttagna) och konton utan län (systemförvaltare och Lantmäteriet: inbjudningar, inloggningar, avstängningar) och e-post till dem som skickats igen.',
   },
   tenants: {
     title: 'Län',
