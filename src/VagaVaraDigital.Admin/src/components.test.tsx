@@ -9,6 +9,8 @@ import { BarChart } from './components/charts/BarChart';
 import { ErrorSummary, Field } from './components/Field';
 import { LanguageSwitch } from './components/LanguageSwitch';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { BusyButton } from './components/BusyButton';
 
 describe('ErrorMessage', () => {
   it("shows the API's Swedish problem and the correlation id", () => {
@@ -68,5 +70,33 @@ describe('LanguageSwitch', () => {
     await userEvent.click(screen.getByRole('button', { name: 'På svenska' }));
     expect(i18n.language).toBe('sv');
     expect(localStorage.getItem('vvd.lang')).toBe('sv');
+  });
+});
+
+describe('BusyButton', () => {
+  function Form() {
+    const [busy, setBusy] = useState(false);
+    const [sent, setSent] = useState(0);
+    return (
+      <form onSubmit={(e) => { e.preventDefault(); setSent((n) => n + 1); setBusy(true); }}>
+        <input aria-label="Namn" />
+        <BusyButton type="submit" busy={busy}>Spara</BusyButton>
+        <p>Skickat {sent}</p>
+      </form>
+    );
+  }
+
+  it('keeps the focus while busy and ignores a second press and Enter', async () => {
+    render(<Form />);
+    const save = screen.getByRole('button', { name: 'Spara' });
+    save.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(screen.getByText('Skickat 1')).toBeInTheDocument();
+    expect(save).toHaveAttribute('aria-disabled', 'true');
+    expect(save).not.toBeDisabled();
+    expect(save).toHaveFocus();
+    await userEvent.click(save);
+    await userEvent.type(screen.getByRole('textbox', { name: 'Namn' }), 'x{Enter}');
+    expect(screen.getByText('Skickat 1')).toBeInTheDocument();
   });
 });

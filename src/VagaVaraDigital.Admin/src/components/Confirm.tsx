@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { BusyButton } from './BusyButton';
 
 /**
  * The confirmation itself (message, confirming button with focus, Cancel; Escape cancels), for a caller that decides
@@ -16,7 +17,7 @@ export function ConfirmPanel({ message, confirmLabel, onConfirm, onCancel, pendi
     <div className="confirm" role="group" aria-labelledby={`${id}-msg`} onKeyDown={(e) => { if (e.key === 'Escape') onCancel(); }}>
       <p id={`${id}-msg`} className="confirm-message">{message}</p>
       <div className="button-row">
-        <button ref={confirmRef} type="button" className={className} disabled={pending} onClick={onConfirm}>{confirmLabel}</button>
+        <BusyButton ref={confirmRef} type="button" className={className} busy={!!pending} onClick={onConfirm}>{confirmLabel}</BusyButton>
         <button type="button" className="button secondary small" onClick={onCancel}>{t('common.cancel')}</button>
       </div>
     </div>
@@ -39,13 +40,13 @@ export function ConfirmAction({ label, message, confirmLabel, onConfirm, pending
   useEffect(() => { if (open) confirmRef.current?.focus(); }, [open]);
   const close = () => { setOpen(false); setTimeout(() => openerRef.current?.focus(), 0); };
   if (!open) {
-    return <button ref={openerRef} type="button" className={className} onClick={() => setOpen(true)} disabled={pending}>{label}</button>;
+    return <BusyButton ref={openerRef} type="button" className={className} onClick={() => setOpen(true)} busy={!!pending}>{label}</BusyButton>;
   }
   return (
     <div className="confirm" role="group" aria-labelledby={`${id}-msg`} onKeyDown={(e) => { if (e.key === 'Escape') close(); }}>
       <p id={`${id}-msg`} className="confirm-message">{message}</p>
       <div className="button-row">
-        <button ref={confirmRef} type="button" className="button danger small" disabled={pending} onClick={onConfirm}>{confirmLabel}</button>
+        <BusyButton ref={confirmRef} type="button" className="button danger small" busy={!!pending} onClick={onConfirm}>{confirmLabel}</BusyButton>
         <button type="button" className="button secondary small" onClick={close}>{t('common.cancel')}</button>
       </div>
     </div>

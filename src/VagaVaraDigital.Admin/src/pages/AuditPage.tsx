@@ -5,6 +5,7 @@ import { Page } from '../components/Page';
 import { ErrorMessage, Loading } from '../components/PageState';
 import { DataTable } from '../components/charts/DataTable';
 import { formatDateTime } from '../format';
+import { BusyButton } from '../components/BusyButton';
 
 /**
  * The audit log, newest first: the county's ("/t/{län}/granskningslogg", CountyAdmin) or — with scope "platform" — the
@@ -46,9 +47,9 @@ export function AuditPage({ scope = 'tenant' }: { scope?: 'tenant' | 'platform' 
             ]}
           />
           {query.hasNextPage && (
-            <button type="button" className="button secondary" disabled={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+            <BusyButton type="button" className="button secondary" busy={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
               {query.isFetchingNextPage ? t('common.loading') : t('audit.more')}
-            </button>
+            </BusyButton>
           )}
         </>
       )}

@@ -7,6 +7,7 @@ import { ErrorMessage, Loading, QueryView } from '../components/PageState';
 import { BarChart } from '../components/charts/BarChart';
 import { formatDateTime } from '../format';
 import { base } from '../runtime';
+import { BusyButton } from '../components/BusyButton';
 
 /** CountyAdmin: the outbox (status per message, the .eml of each) and the templates with a live preview. */
 export function EmailPage() {
@@ -81,9 +82,9 @@ function Outbox() {
                   <td>
                     <a href={`${base}/api/email/outbox/${m.id}/eml`} download>{t('email.eml', { id: m.id })}</a>
                     {m.status === 'failed' && (
-                      <button type="button" className="button secondary small" disabled={retry.isPending} onClick={() => retry.mutate(Number(m.id))}>
+                      <BusyButton type="button" className="button secondary small" busy={retry.isPending} onClick={() => retry.mutate(Number(m.id))}>
                         {t('email.retry', { to: m.toAddress })}
-                      </button>
+                      </BusyButton>
                     )}
                   </td>
                 </tr>
@@ -158,7 +159,7 @@ function Templates() {
                   </div>
                   {(save.error || reset.error) && <ErrorMessage error={save.error ?? reset.error} />}
                   <div className="button-row">
-                    <button type="submit" className="button" disabled={save.isPending}>{t('common.save')}</button>
+                    <BusyButton type="submit" className="button" busy={save.isPending}>{t('common.save')}</BusyButton>
                     {current.isCustom && <button type="button" className="button secondary" onClick={() => reset.mutate()}>{t('email.reset')}</button>}
                     <p role="status" className="saved">{save.isSuccess ? t('common.saved') : ''}</p>
                   </div>

@@ -7,6 +7,7 @@ import { Page } from '../components/Page';
 import { ErrorMessage, QueryView } from '../components/PageState';
 import { SettingsNav } from './settings/SettingsNav';
 import { useSession } from '../session';
+import { BusyButton } from '../components/BusyButton';
 
 type MyEmailSettings = components['schemas']['MyEmailSettings'];
 
@@ -63,7 +64,7 @@ export function DigestForm({ settings }: { settings: MyEmailSettings }) {
           </label>
         </div>
         <div className="form-actions">
-          <button type="submit" className="button" disabled={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</button>
+          <BusyButton type="submit" className="button" busy={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</BusyButton>
           <p role="status" className="saved">{saved === null ? '' : saved ? t('mySettings.savedOn') : t('mySettings.savedOff')}</p>
         </div>
       </form>

@@ -8,6 +8,7 @@ import { QueryView, ErrorMessage } from '../components/PageState';
 import { ErrorSummary, Field, fieldErrors, parseIntList } from '../components/Field';
 import { formatDateTime } from '../format';
 import { SettingsNav } from './settings/SettingsNav';
+import { BusyButton } from '../components/BusyButton';
 
 type Settings = components['schemas']['TenantSettings'];
 type Form = Record<'displayName' | 'contactEmail' | 'senderName' | 'replyToEmail' | 'timeZone' | 'reachTarget' |
@@ -118,9 +119,9 @@ function SettingsForm({ settings }: { settings: Settings }) {
         {f('followUpDelayMinutes', { inputMode: 'numeric' })}
       </fieldset>
       <div className="form-actions">
-        <button type="submit" className="button" disabled={save.isPending}>
+        <BusyButton type="submit" className="button" busy={save.isPending}>
           {save.isPending ? t('common.saving') : t('common.save')}
-        </button>
+        </BusyButton>
         <p role="status" className="saved">{saved ? t('common.saved') : ''}</p>
       </div>
       {settings.updatedAt && <p className="muted">{t('settings.updatedAt', { when: formatDateTime(settings.updatedAt, i18n.language) })}</p>}

@@ -6,6 +6,7 @@ import { ErrorMessage, QueryView } from '../components/PageState';
 import { DataTable } from '../components/charts/DataTable';
 import { formatDateTime } from '../format';
 import { ConfirmAction } from '../components/Confirm';
+import { BusyButton } from '../components/BusyButton';
 
 /** SystemAdmin: the 21 tenants, on and off; a link to the job dashboard. */
 export function TenantsPage() {
@@ -41,9 +42,9 @@ export function TenantsPage() {
                     message={t('tenants.confirmDeactivate', { name: r.name })} confirmLabel={t('tenants.confirmDeactivateButton')}
                     pending={toggle.isPending} onConfirm={() => toggle.mutate({ id: r.id, isActive: false })} />
                 ) : (
-                  <button type="button" className="button secondary small" disabled={toggle.isPending} onClick={() => toggle.mutate({ id: r.id, isActive: true })}>
+                  <BusyButton type="button" className="button secondary small" busy={toggle.isPending} onClick={() => toggle.mutate({ id: r.id, isActive: true })}>
                     {t('tenants.activate', { name: r.name })}
-                  </button>
+                  </BusyButton>
                 ),
               },
             ]}

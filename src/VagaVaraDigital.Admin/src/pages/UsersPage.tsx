@@ -8,6 +8,7 @@ import { ErrorSummary, Field, fieldErrors } from '../components/Field';
 import { DataTable } from '../components/charts/DataTable';
 import { ConfirmAction } from '../components/Confirm';
 import { formatDateTime } from '../format';
+import { BusyButton } from '../components/BusyButton';
 
 /** CountyAdmin: the county's accounts — invite a handläggare (CountyEditor), make one a länsadministratör and back, switch accounts off and on. */
 export function UsersPage() {
@@ -59,10 +60,10 @@ export function UsersPage() {
                   const to = u.role === 'CountyEditor' ? 'CountyAdmin' : 'CountyEditor';
                   return (
                     <div className="button-row">
-                      <button type="button" className="button secondary small" disabled={toggle.isPending}
+                      <BusyButton type="button" className="button secondary small" busy={toggle.isPending}
                         onClick={() => toggle.mutate({ id: u.id, isActive: !u.isActive })}>
                         {u.isActive ? t('users.deactivate', { name }) : t('users.activate', { name })}
-                      </button>
+                      </BusyButton>
                       {(u.role === 'CountyEditor' || u.role === 'CountyAdmin') && (
                         // keyed by the role: once it has changed, the confirmation closes and the opposite action is offered
                         <ConfirmAction key={u.role} className="button secondary small" label={t(`users.makeRole.${to}`, { name })}
@@ -84,7 +85,7 @@ export function UsersPage() {
           {invite.error && !(invite.error instanceof ApiError && invite.error.problem.errors) && <ErrorMessage error={invite.error} />}
           <Field id="email" type="email" label={labels.email} value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} required autoComplete="off" />
           <Field id="displayName" label={labels.displayName} value={name} onChange={(e) => setName(e.target.value)} error={errors.displayName} autoComplete="off" />
-          <button type="submit" className="button" disabled={invite.isPending || email.trim() === ''}>{t('users.invite')}</button>
+          <BusyButton type="submit" className="button" disabled={email.trim() === ''} busy={invite.isPending}>{t('users.invite')}</BusyButton>
           {invited && <p role="status" className="saved">{invited}</p>}
         </form>
       </section>

@@ -6,6 +6,7 @@ import { Page } from '../../components/Page';
 import { ErrorMessage } from '../../components/PageState';
 import { Field } from '../../components/Field';
 import { groupKey, landingFor, useSession } from '../../session';
+import { BusyButton } from '../../components/BusyButton';
 
 type Step = 'email' | 'password' | 'mfa' | 'enrol' | 'recovery-codes';
 
@@ -103,7 +104,7 @@ export function SignInPage() {
         <form onSubmit={submitEmail} className="form" noValidate>
           <p>{t('signIn.emailFirst')}</p>
           <Field id="email" type="email" label={t('signIn.email')} autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />
-          <button type="submit" className="button" disabled={busy || email.trim() === ''}>{t('signIn.continue')}</button>
+          <BusyButton type="submit" className="button" disabled={email.trim() === ''} busy={busy}>{t('signIn.continue')}</BusyButton>
         </form>
       )}
       {step === 'password' && (
@@ -111,7 +112,7 @@ export function SignInPage() {
           <p>{t('signIn.signingInAs', { email })} <button type="button" className="link-button" onClick={() => setStep('email')}>{t('signIn.otherEmail')}</button></p>
           <Field id="password" type="password" label={t('signIn.password')} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required autoFocus />
           <div className="form-actions">
-            <button type="submit" className="button" disabled={busy || password === ''}>{t('signIn.signIn')}</button>
+            <BusyButton type="submit" className="button" disabled={password === ''} busy={busy}>{t('signIn.signIn')}</BusyButton>
             <Link to="/konto/glomt-losenord">{t('signIn.forgot')}</Link>
           </div>
         </form>
@@ -122,7 +123,7 @@ export function SignInPage() {
           <Field id="code" label={useRecovery ? t('signIn.recoveryCode') : t('signIn.code')} autoComplete="one-time-code"
             inputMode={useRecovery ? 'text' : 'numeric'} value={code} onChange={(e) => setCode(e.target.value)} required autoFocus />
           <div className="form-actions">
-            <button type="submit" className="button" disabled={busy || code.trim() === ''}>{t('signIn.verify')}</button>
+            <BusyButton type="submit" className="button" disabled={code.trim() === ''} busy={busy}>{t('signIn.verify')}</BusyButton>
             <button type="button" className="link-button" onClick={() => { setUseRecovery(!useRecovery); setCode(''); }}>
               {useRecovery ? t('signIn.useApp') : t('signIn.useRecovery')}
             </button>
@@ -135,7 +136,7 @@ export function SignInPage() {
           <p>{t('signIn.enrolKey')} <code className="key">{groupKey(enrolment.sharedKey)}</code></p>
           <p><a href={enrolment.authenticatorUri}>{t('signIn.enrolOpenApp')}</a></p>
           <Field id="code" label={t('signIn.code')} autoComplete="one-time-code" inputMode="numeric" value={code} onChange={(e) => setCode(e.target.value)} required />
-          <button type="submit" className="button" disabled={busy || code.trim() === ''}>{t('signIn.enrolConfirm')}</button>
+          <BusyButton type="submit" className="button" disabled={code.trim() === ''} busy={busy}>{t('signIn.enrolConfirm')}</BusyButton>
         </form>
       )}
       {step === 'recovery-codes' && (

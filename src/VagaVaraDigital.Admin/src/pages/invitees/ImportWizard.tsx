@@ -7,6 +7,7 @@ import { Page } from '../../components/Page';
 import { ErrorMessage, Loading } from '../../components/PageState';
 import { DataTable } from '../../components/charts/DataTable';
 import { formatNumber } from '../../format';
+import { BusyButton } from '../../components/BusyButton';
 
 export interface ImportIssue { row: number; column?: string | null; field: string; swedish: string; english: string }
 export interface ImportReport {
@@ -92,7 +93,7 @@ export function ImportWizard() {
             <div className="checkbox"><input type="radio" id="policy-update" name="policy" checked={policy === 'update'} onChange={() => setPolicy('update')} /><label htmlFor="policy-update">{t('import.policyUpdate')}</label></div>
             <div className="checkbox"><input type="radio" id="policy-skip" name="policy" checked={policy === 'skip'} onChange={() => setPolicy('skip')} /><label htmlFor="policy-skip">{t('import.policySkip')}</label></div>
           </fieldset>
-          <button type="submit" className="button" disabled={!file || busy}>{t('import.check')}</button>
+          <BusyButton type="submit" className="button" disabled={!file} busy={busy}>{t('import.check')}</BusyButton>
           {busy && <Loading label={t('import.checking')} />}
         </form>
       )}
@@ -118,7 +119,7 @@ export function ImportWizard() {
                 </tbody>
               </table>
             </div>
-            <button type="button" className="button secondary" disabled={busy} onClick={() => void send(true)}>{t('import.recheck')}</button>
+            <BusyButton type="button" className="button secondary" busy={busy} onClick={() => void send(true)}>{t('import.recheck')}</BusyButton>
           </section>
           <section aria-labelledby="summary">
             <h2 id="summary">{t('import.summaryTitle')}</h2>
@@ -146,9 +147,9 @@ export function ImportWizard() {
             )}
           </section>
           <div className="form-actions">
-            <button type="button" className="button" disabled={busy || report.errorCount > 0} onClick={() => void send(false)}>
+            <BusyButton type="button" className="button" disabled={report.errorCount > 0} busy={busy} onClick={() => void send(false)}>
               {t('import.commit', { formatted: formatNumber(report.created + report.updated, lang) })}
-            </button>
+            </BusyButton>
             <button type="button" className="button secondary" onClick={() => { setStep('upload'); setReport(null); setError(null); }}>{t('import.otherFile')}</button>
           </div>
         </>

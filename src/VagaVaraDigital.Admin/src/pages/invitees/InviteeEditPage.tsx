@@ -12,6 +12,7 @@ import { withStatus } from '../../components/HandedStatus';
 import { formatDateTime } from '../../format';
 import { useSession } from '../../session';
 import { fullName, nominatorName, useMunicipalities, useRoleCategories, type Invitee } from './model';
+import { BusyButton } from '../../components/BusyButton';
 
 type Input = components['schemas']['InviteeInput'];
 interface Form { firstName: string; lastName: string; email: string; municipalityCode: string; roleCategory: string; title: string; phone: string; tags: string; notes: string; noLongerInOffice: boolean }
@@ -149,8 +150,8 @@ function InviteeForm({ invitee }: { invitee?: Invitee }) {
           </div>
         )}
         <div className="form-actions">
-          {/* aria-disabled, not disabled, while saving: a disabled button loses focus (to <body>), and this one keeps it through the move to the new invitee's address. */}
-          <button type="submit" className="button" aria-disabled={save.isPending || undefined}>{save.isPending ? t('common.saving') : t('common.save')}</button>
+          {/* keeps its focus while saving (BusyButton), also through the move to the new invitee's address */}
+          <BusyButton type="submit" className="button" busy={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</BusyButton>
           <Link to="/inbjudna">{t('invitees.backToList')}</Link>
           <p role="status" className="saved">{saved ? t('common.saved') : ''}</p>
         </div>

@@ -10,6 +10,7 @@ import { ErrorSummary, Field, fieldErrors } from '../../components/Field';
 import { ConfirmAction } from '../../components/Confirm';
 import { formatDateTime } from '../../format';
 import { fullName } from './model';
+import { BusyButton } from '../../components/BusyButton';
 
 type Report = components['schemas']['SubjectAccessReport'];
 
@@ -70,7 +71,7 @@ export function SubjectAccessPage() {
         <Field id="email" type="email" label={labels.email} hint={t('subjectAccess.emailHint')} value={email} onChange={(e) => setEmail(e.target.value)}
           error={errors.email} required autoComplete="off" />
         <div className="form-actions">
-          <button type="submit" className="button" disabled={lookup.isPending}>{lookup.isPending ? t('common.loading') : t('subjectAccess.find')}</button>
+          <BusyButton type="submit" className="button" busy={lookup.isPending}>{lookup.isPending ? t('common.loading') : t('subjectAccess.find')}</BusyButton>
           <Link to="/inbjudna">{t('invitees.backToList')}</Link>
         </div>
       </form>

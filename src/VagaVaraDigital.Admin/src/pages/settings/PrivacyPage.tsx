@@ -9,6 +9,7 @@ import { ErrorSummary, Field, fieldErrors } from '../../components/Field';
 import { ConfirmAction } from '../../components/Confirm';
 import { formatDateTime } from '../../format';
 import { SettingsNav } from './SettingsNav';
+import { BusyButton } from '../../components/BusyButton';
 
 type Notice = components['schemas']['Notice'];
 interface Form { legalBasis: string; purpose: string; retentionMonths: string }
@@ -70,7 +71,7 @@ function PrivacyForm({ notice }: { notice: Notice }) {
         <Field id="retentionMonths" label={labels.retentionMonths} hint={t('privacy.retentionHint')} inputMode="numeric" value={form.retentionMonths}
           onChange={set('retentionMonths')} error={errors.retentionMonths} required />
         <div className="form-actions">
-          <button type="submit" className="button" disabled={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</button>
+          <BusyButton type="submit" className="button" busy={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</BusyButton>
           <p role="status" className="saved">{saved ? t('common.saved') : ''}</p>
         </div>
         {notice.updatedAt && <p className="muted">{t('settings.updatedAt', { when: formatDateTime(notice.updatedAt, i18n.language) })}</p>}

@@ -9,6 +9,7 @@ import { ErrorSummary, Field, fieldErrors } from '../../components/Field';
 import { ConfirmAction } from '../../components/Confirm';
 import { useMunicipalities } from '../invitees/model';
 import { SettingsNav } from './SettingsNav';
+import { BusyButton } from '../../components/BusyButton';
 
 type Provider = components['schemas']['ProviderView'];
 type Input = components['schemas']['ProviderInput'];
@@ -165,7 +166,7 @@ function ProviderForm({ provider, onDone }: { provider?: Provider; onDone: () =>
         <label htmlFor="isEnabled">{t('sso.isEnabled')}</label>
       </div>
       <div className="form-actions">
-        <button type="submit" className="button" disabled={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</button>
+        <BusyButton type="submit" className="button" busy={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</BusyButton>
         <button type="button" className="button secondary" onClick={onDone}>{t('common.cancel')}</button>
       </div>
     </form>

@@ -10,6 +10,7 @@ import { ConfirmAction } from '../../components/Confirm';
 import { CheckboxGroup } from '../../components/CheckboxGroup';
 import { DataTable } from '../../components/charts/DataTable';
 import { splitUris, uriProblems, type UriProblem } from './redirectUris';
+import { BusyButton } from '../../components/BusyButton';
 
 type Created = components['schemas']['CreatedApiClient'];
 type ApiClient = components['schemas']['ApiClient'];
@@ -226,7 +227,7 @@ export function ApiClientsPage() {
               </div>
             </>
           )}
-          <button type="submit" className="button" disabled={create.isPending}>{create.isPending ? t('common.saving') : t('apiClients.register')}</button>
+          <BusyButton type="submit" className="button" busy={create.isPending}>{create.isPending ? t('common.saving') : t('apiClients.register')}</BusyButton>
         </form>
       </section>
     </Page>
@@ -296,7 +297,7 @@ export function AddressesForm({ client: c, onSaved, onCancel }: { client: ApiCli
         <TextAreaField id="editPostLogoutRedirectUris" label={labels.editPostLogoutRedirectUris} hint={t('apiClients.postLogoutHint')} value={postLogout}
           onChange={(e) => setPostLogout(e.target.value)} error={errors.editPostLogoutRedirectUris} />
         <div className="button-row">
-          <button type="submit" className="button" disabled={save.isPending}>{save.isPending ? t('common.saving') : t('apiClients.saveAddresses')}</button>
+          <BusyButton type="submit" className="button" busy={save.isPending}>{save.isPending ? t('common.saving') : t('apiClients.saveAddresses')}</BusyButton>
           <button type="button" className="button secondary" onClick={onCancel}>{t('common.cancel')}</button>
         </div>
       </form>

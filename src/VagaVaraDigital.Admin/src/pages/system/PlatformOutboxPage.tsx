@@ -8,6 +8,7 @@ import { ErrorMessage, Loading, QueryView } from '../../components/PageState';
 import { ConfirmAction } from '../../components/Confirm';
 import { formatDateTime, formatNumber } from '../../format';
 import { base } from '../../runtime';
+import { BusyButton } from '../../components/BusyButton';
 
 type Item = components['schemas']['PlatformOutboxItem'];
 
@@ -131,9 +132,9 @@ export function PlatformOutboxPage() {
           </div>
         )}
         {list.hasNextPage && (
-          <button type="button" className="button secondary" disabled={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+          <BusyButton type="button" className="button secondary" busy={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
             {list.isFetchingNextPage ? t('common.loading') : t('audit.more')}
-          </button>
+          </BusyButton>
         )}
       </section>
     </Page>

@@ -5,6 +5,7 @@ import { api, unwrap } from '../../api/client';
 import type { components } from '../../api/schema';
 import { ErrorMessage } from '../../components/PageState';
 import { formatNumber } from '../../format';
+import { BusyButton } from '../../components/BusyButton';
 
 type Preview = components['schemas']['ImportPreview'];
 
@@ -47,7 +48,7 @@ export function AttendanceImport({ webcastId, invitations }: { webcastId: string
         <label htmlFor="attendance-file">{t('attendance.file')}</label>
         <input id="attendance-file" type="file" accept=".csv,.txt,.tsv,text/csv,text/plain" onChange={(e) => { setFile(e.target.files?.[0] ?? null); setPreview(null); setMatches({}); }} />
       </div>
-      <button type="button" className="button secondary" disabled={!file || check.isPending} onClick={() => check.mutate()}>{t('attendance.check')}</button>
+      <BusyButton type="button" className="button secondary" disabled={!file} busy={check.isPending} onClick={() => check.mutate()}>{t('attendance.check')}</BusyButton>
       {(check.error || commit.error) && <ErrorMessage error={check.error ?? commit.error} />}
       {done && <p role="status" className="saved">{done}</p>}
       {preview && (
@@ -81,8 +82,8 @@ export function AttendanceImport({ webcastId, invitations }: { webcastId: string
             </table>
           </div>
           <div className="button-row">
-            <button type="button" className="button secondary" disabled={check.isPending} onClick={() => check.mutate()}>{t('attendance.recheck')}</button>
-            <button type="button" className="button" disabled={commit.isPending} onClick={() => commit.mutate()}>{t('attendance.commit')}</button>
+            <BusyButton type="button" className="button secondary" busy={check.isPending} onClick={() => check.mutate()}>{t('attendance.recheck')}</BusyButton>
+            <BusyButton type="button" className="button" busy={commit.isPending} onClick={() => commit.mutate()}>{t('attendance.commit')}</BusyButton>
           </div>
         </>
       )}

@@ -11,6 +11,7 @@ import { CheckboxGroup } from '../../components/CheckboxGroup';
 import { withStatus } from '../../components/HandedStatus';
 import { useMunicipalities, useRoleCategories } from '../invitees/model';
 import type { Webcast } from './WebcastsPage';
+import { BusyButton } from '../../components/BusyButton';
 
 type Input = components['schemas']['WebcastInput'];
 interface Form { title: string; description: string; startsAt: string; durationMinutes: string; platform: string; joinUrl: string; recordingUrl: string; capacity: string; audienceMunicipalities: string[]; audienceRoleCategories: string[] }
@@ -96,7 +97,7 @@ function WebcastForm({ webcast }: { webcast?: Webcast }) {
         options={(roles.data ?? []).map((r) => ({ value: r.code, label: i18n.language === 'en' ? r.english : r.swedish }))}
         value={form.audienceRoleCategories} onChange={(v) => setForm({ ...form, audienceRoleCategories: v })} />
       <div className="form-actions">
-        <button type="submit" className="button" disabled={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</button>
+        <BusyButton type="submit" className="button" busy={save.isPending}>{save.isPending ? t('common.saving') : t('common.save')}</BusyButton>
         <Link to={webcast ? `/sandningar/${webcast.id}` : '/sandningar'}>{t('common.cancel')}</Link>
       </div>
     </form>

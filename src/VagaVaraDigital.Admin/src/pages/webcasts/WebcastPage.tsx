@@ -14,6 +14,7 @@ import { formatDateTime, formatNumber } from '../../format';
 import { useMunicipalities, useRoleCategories } from '../invitees/model';
 import type { Webcast } from './WebcastsPage';
 import { AttendanceImport } from './AttendanceImport';
+import { BusyButton } from '../../components/BusyButton';
 
 /** "/sandningar/{id}": the webcast, its lifecycle (publish, move, cancel — each saying who is told), invitations and answers. */
 export function WebcastPage() {
@@ -63,7 +64,7 @@ function WebcastView({ webcast: w }: { webcast: Webcast }) {
         <section aria-labelledby="publish" className="card">
           <h2 id="publish">{t('webcasts.publishTitle')}</h2>
           <p>{t('webcasts.publishHelp')}</p>
-          <button type="button" className="button" disabled={schedule.isPending} onClick={() => schedule.mutate()}>{t('webcasts.publish')}</button>
+          <BusyButton type="button" className="button" busy={schedule.isPending} onClick={() => schedule.mutate()}>{t('webcasts.publish')}</BusyButton>
         </section>
       )}
       {w.status === 'scheduled' && <InviteSection webcast={w} onDone={refresh} />}
@@ -77,7 +78,7 @@ function WebcastView({ webcast: w }: { webcast: Webcast }) {
               <ConfirmPanel message={t('webcasts.confirmMove', { count: notified, when: newStart.replace('T', ' ') })} confirmLabel={t('webcasts.confirmMoveButton')}
                 className="button" pending={reschedule.isPending} onConfirm={() => reschedule.mutate()} onCancel={() => { setConfirmMove(false); setTimeout(() => moveButton.current?.focus(), 0); }} />
             ) : (
-              <button ref={moveButton} type="submit" className="button secondary" disabled={!newStart || reschedule.isPending}>{t('webcasts.move')}</button>
+              <BusyButton ref={moveButton} type="submit" className="button secondary" disabled={!newStart} busy={reschedule.isPending}>{t('webcasts.move')}</BusyButton>
             )}
           </form>
           <h2>{t('webcasts.cancelTitle')}</h2>
@@ -130,9 +131,9 @@ function InviteSection({ webcast: w, onDone }: { webcast: Webcast; onDone: () =>
       </p>
       {preview.error && <ErrorMessage error={preview.error} />}
       {invite.error && <ErrorMessage error={invite.error} />}
-      <button type="button" className="button" disabled={!count || invite.isPending} onClick={() => invite.mutate()}>
+      <BusyButton type="button" className="button" disabled={!count} busy={invite.isPending} onClick={() => invite.mutate()}>
         {t('webcasts.inviteButton', { count: count ?? 0 })}
-      </button>
+      </BusyButton>
       {result && <p role="status" className="saved">{result}</p>}
     </section>
   );
@@ -170,10 +171,10 @@ function InvitationList({ webcast: w }: { webcast: Webcast }) {
               { key: 'minutes', header: t('webcasts.minutesAttended'), cell: (r) => (r.minutes == null ? '' : formatNumber(Number(r.minutes), lang)), numeric: true },
               {
                 key: 'mark', header: t('webcasts.attendance'), cell: (r) => w.status === 'draft' || w.status === 'cancelled' ? '' : (
-                  <button type="button" className="button secondary small" disabled={mark.isPending}
+                  <BusyButton type="button" className="button secondary small" busy={mark.isPending}
                     onClick={() => mark.mutate({ id: r.id!, attended: r.status !== 'attended' })}>
                     {r.status === 'attended' ? t('webcasts.unmarkAttended', { name: r.firstName ?? '' }) : t('webcasts.markAttended', { name: r.firstName ?? '' })}
-                  </button>
+                  </BusyButton>
                 ),
               },
             ]}
