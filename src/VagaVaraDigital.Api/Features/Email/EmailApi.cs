@@ -84,21 +84,30 @@ public static class EmailApi
 
     static readonly string[] Statuses = ["pending", "sending", "sent", "failed", "cancelled"];
 
-    static async Task<Results<Ok<OutboxPage>, ValidationProblem>> ListOutbox(Db db, string? status, string? kind, long? beforeId,
-        int? limit, CancellationToken ct)
+    /// <summary>The error for a status filter that is not an outbox status (the county's and the platform's outbox), or null.</summary>
+    internal static string[]? UnknownStatus(string? status) =>
+        status is not null && !Statuses.Contains(status) ? [$"Okänd status. Välj bland: {string.Join(", ", Statuses)}."] : null;
+
+    /// <summary>One page of an outbox table (the county's or the platform's), newest first, and whether more rows follow.</summary>
+    internal static async Task<(T[] Items, bool More)> OutboxPageAsync<T>(UnitOfWork uow, string table, string columns, string? status,
+        string? kind, long? beforeId, int? limit, CancellationToken ct)
     {
-        if (status is not null && !Statuses.Contains(status))
-            return Problems.Validation(new Dictionary<string, string[]> { ["status"] = [$"Okänd status. Välj bland: {string.Join(", ", Statuses)}."] });
         var take = Math.Clamp(limit ?? 50, 1, 500);
-        await using var uow = await db.BeginAsync(ct);
-        var rows = (await uow.QueryAsync<OutboxItem>($"""
-            SELECT {ItemColumns} FROM email_outbox
+        var rows = (await uow.QueryAsync<T>($"""
+            SELECT {columns} FROM {table}
             WHERE (@status::text IS NULL OR status = @status) AND (@kind::text IS NULL OR kind = @kind)
               AND (@beforeId::bigint IS NULL OR id < @beforeId)
             ORDER BY id DESC LIMIT @take
             """, new { status, kind, beforeId, take = take + 1 }, ct)).ToArray();
-        var more = rows.Length > take;
-        var items = rows.Take(take).ToArray();
+        return (rows.Take(take).ToArray(), rows.Length > take);
+    }
+
+    static async Task<Results<Ok<OutboxPage>, ValidationProblem>> ListOutbox(Db db, string? status, string? kind, long? beforeId,
+        int? limit, CancellationToken ct)
+    {
+        if (UnknownStatus(status) is { } error) return Problems.Validation(new Dictionary<string, string[]> { ["status"] = error });
+        await using var uow = await db.BeginAsync(ct);
+        var (items, more) = await OutboxPageAsync<OutboxItem>(uow, "email_outbox", ItemColumns, status, kind, beforeId, limit, ct);
         return TypedResults.Ok(new OutboxPage(items, more ? items[^1].Id : null));
     }
 

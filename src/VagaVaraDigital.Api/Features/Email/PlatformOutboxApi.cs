@@ -42,25 +42,17 @@ public static class PlatformOutboxApi
         updated_at AS UpdatedAt, false AS EmlAvailable
         """;
 
-    static readonly string[] Statuses = ["pending", "sending", "sent", "failed", "cancelled"];
-
     static async Task<Results<Ok<PlatformOutboxPage>, ValidationProblem>> List(Db db, IOptions<EmailOptions> options, string? status,
         string? kind, long? beforeId, int? limit, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (status is not null && !Statuses.Contains(status)) errors["status"] = [$"Okänd status. Välj bland: {string.Join(", ", Statuses)}."];
+        if (EmailApi.UnknownStatus(status) is { } unknown) errors["status"] = unknown;
         if (kind is not null && !PlatformOutbox.Kinds.Contains(kind)) errors["kind"] = [$"Okänd mejltyp. Välj bland: {string.Join(", ", PlatformOutbox.Kinds)}."];
         if (errors.Count > 0) return Problems.Validation(errors);
-        var take = Math.Clamp(limit ?? 50, 1, 500);
         await using var uow = await db.ReadGlobalAsync(ct);
-        var rows = (await uow.QueryAsync<PlatformOutboxItem>($"""
-            SELECT {ItemColumns} FROM platform_email_outbox
-            WHERE (@status::text IS NULL OR status = @status) AND (@kind::text IS NULL OR kind = @kind)
-              AND (@beforeId::bigint IS NULL OR id < @beforeId)
-            ORDER BY id DESC LIMIT @take
-            """, new { status, kind, beforeId, take = take + 1 }, ct)).ToArray();
-        var more = rows.Length > take;
-        var items = rows.Take(take).Select(r => WithEml(r, options.Value)).ToArray();
+        var (rows, more) = await EmailApi.OutboxPageAsync<PlatformOutboxItem>(uow, "platform_email_outbox", ItemColumns, status, kind,
+            beforeId, limit, ct);
+        var items = rows.Select(r => WithEml(r, options.Value)).ToArray();
         return TypedResults.Ok(new PlatformOutboxPage(items, more ? items[^1].Id : null));
     }
 
