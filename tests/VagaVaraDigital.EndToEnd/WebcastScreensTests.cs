@@ -116,6 +116,27 @@ public sealed class WebcastScreensTests : BrowserTest
     }
 
     [Test]
+    public async Task Editing_a_webcast_with_the_keyboard_says_saved_on_its_page_once()
+    {
+        var admin = await PageAsAsync("CountyAdmin", "03");
+        var start = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Stockholm).Date.AddDays(10).AddHours(9);
+        var id = await CreateWebcastAsync(admin, "Sändningen som ändras", start);
+        await GoAsync(admin, $"/t/uppsala/sandningar/{id}/andra");
+        await admin.GetByLabel("Titel").FillAsync("Sändningen som har ändrats");
+        var save = admin.GetByRole(AriaRole.Button, new() { Name = "Spara" });
+        await save.FocusAsync();
+        await admin.Keyboard.PressAsync("Enter");
+        // The webcast's own page, with the new title and the status handed over from the form (said once, in a live region).
+        await Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sändningen som har ändrats");
+        await Expect(admin.GetByRole(AriaRole.Status).Filter(new() { HasText = "Sparat." })).ToBeVisibleAsync();
+        await AssertAccessibleAsync(admin, "webcast-edited");
+        // Said once: going back to the page does not say it again.
+        await admin.ReloadAsync();
+        await Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sändningen som har ändrats");
+        await Expect(admin.GetByRole(AriaRole.Status).Filter(new() { HasText = "Sparat." })).ToHaveCountAsync(0);
+    }
+
+    [Test]
     public async Task Moving_and_cancelling_ask_in_the_page_saying_who_is_told_not_in_a_browser_dialog()
     {
         var admin = await PageAsAsync("CountyAdmin", "03");
