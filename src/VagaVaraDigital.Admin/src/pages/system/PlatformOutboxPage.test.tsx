@@ -55,6 +55,16 @@ describe('PlatformOutboxPage', () => {
     expect(await screen.findByText('Mejlet till drift@vagavaradigital.se ligger i kö igen.')).toBeInTheDocument();
   });
 
+  it('asks the API for one kind of mail and says so when none matches', async () => {
+    get.mockImplementation((path: string) => Promise.resolve(path.endsWith('/summary') ? ok([]) : ok({ items: [], nextBeforeId: null })));
+    renderPage();
+    await screen.findByText('Plattformens utkorg är tom.');
+    await userEvent.selectOptions(screen.getByRole('combobox', { name: 'Visa typ' }), 'Nytt lösenord');
+    expect(await screen.findByText('Inga mejl matchar filtret.')).toBeInTheDocument();
+    expect(get).toHaveBeenLastCalledWith('/api/system/email/outbox',
+      { params: { query: { status: undefined, kind: 'password_reset', beforeId: undefined, limit: 50 } } });
+  });
+
   it('says so when the outbox is empty', async () => {
     get.mockImplementation((path: string) => Promise.resolve(path.endsWith('/summary') ? ok([]) : ok({ items: [], nextBeforeId: null })));
     renderPage();

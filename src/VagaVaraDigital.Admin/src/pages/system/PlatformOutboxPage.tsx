@@ -15,6 +15,9 @@ type Item = components['schemas']['PlatformOutboxItem'];
 /** The statuses of the platform outbox, in the order the summary shows them. */
 export const platformStatuses = ['failed', 'pending', 'sending', 'sent', 'cancelled'] as const;
 
+/** The kinds of platform mail (PlatformOutbox.Kinds). */
+export const platformKinds = ['user_invitation', 'password_reset'] as const;
+
 /** Counts for every status (0 where the API has no row), in {@link platformStatuses} order. */
 export function countsByStatus(summary: { status: string; count: number | string }[]): { status: string; count: number }[] {
   const counts = new Map(summary.map((s) => [s.status, Number(s.count)]));
@@ -31,14 +34,15 @@ export function PlatformOutboxPage() {
   const client = useQueryClient();
   const lang = i18n.language;
   const [status, setStatus] = useState('');
+  const [kind, setKind] = useState('');
   const [open, setOpen] = useState<number | null>(null);
   const [done, setDone] = useState('');
   const summary = useQuery({ queryKey: ['platform-outbox', 'summary'], queryFn: () => unwrap(api.GET('/api/system/email/outbox/summary')) });
   const list = useInfiniteQuery({
-    queryKey: ['platform-outbox', 'list', status],
+    queryKey: ['platform-outbox', 'list', status, kind],
     initialPageParam: undefined as number | undefined,
     queryFn: ({ pageParam }) =>
-      unwrap(api.GET('/api/system/email/outbox', { params: { query: { status: status || undefined, beforeId: pageParam, limit: 50 } } })),
+      unwrap(api.GET('/api/system/email/outbox', { params: { query: { status: status || undefined, kind: kind || undefined, beforeId: pageParam, limit: 50 } } })),
     getNextPageParam: (last) => (last.nextBeforeId == null ? undefined : Number(last.nextBeforeId)),
   });
   const retry = useMutation({
@@ -79,10 +83,17 @@ export function PlatformOutboxPage() {
             {platformStatuses.map((s) => <option key={s} value={s}>{statusText(s)}</option>)}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="po-kind">{t('platformOutbox.kindFilter')}</label>
+          <select id="po-kind" value={kind} onChange={(e) => { setKind(e.target.value); setOpen(null); }}>
+            <option value="">{t('platformOutbox.allKinds')}</option>
+            {platformKinds.map((k) => <option key={k} value={k}>{kindText(k)}</option>)}
+          </select>
+        </div>
         <p role="status" className="saved">{done}</p>
         {retry.error && <ErrorMessage error={retry.error} />}
         {list.isPending ? <Loading /> : list.error ? <ErrorMessage error={list.error} onRetry={() => void list.refetch()} /> : rows.length === 0 ? (
-          <p>{status ? t('platformOutbox.emptyStatus', { status: statusText(status) }) : t('platformOutbox.empty')}</p>
+          <p>{kind ? t('platformOutbox.emptyFiltered') : status ? t('platformOutbox.emptyStatus', { status: statusText(status) }) : t('platformOutbox.empty')}</p>
         ) : (
           <div className="table-wrap" role="region" aria-labelledby="po-list" tabIndex={0}>
             <table>
