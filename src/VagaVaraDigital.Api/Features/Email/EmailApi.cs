@@ -157,22 +157,32 @@ public static class EmailApi
     static async Task<Results<Ok<OutboxItem>, ProblemHttpResult>> Retry(long id, Db db, AuditLog audit, CancellationToken ct)
     {
         await using var uow = await db.BeginAsync(ct);
-        var row = await uow.QuerySingleOrDefaultAsync<OutboxItem>($"""
-            UPDATE email_outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, permanent_failure = false,
-                   last_error = NULL, updated_at = now()
-            WHERE id = @id AND status = 'failed'
-            RETURNING {ItemColumns}
-            """, new { id }, ct);
-        if (row is null)
-        {
-            var exists = await uow.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT FROM email_outbox WHERE id = @id)", new { id }, ct);
-            return exists
-                ? Problems.Conflict("outbox_not_failed", "Bara misslyckade mejl kan skickas igen")
-                : Problems.NotFound("Mejlet finns inte");
-        }
+        var (row, refusal) = await RetryFailedAsync<OutboxItem>(uow, "email_outbox", ItemColumns, "permanent_failure = false,", id, ct);
+        if (row is null) return refusal!;
         await audit.RecordAsync(uow, "email.retried", $"email:{id}", null, ct);
         await uow.CommitAsync(ct);
         return TypedResults.Ok(row);
+    }
+
+    /// <summary>
+    /// An outbox's rule for a new try (the county's and the platform's): a failed message goes back to pending with its
+    /// attempts and error reset (and <paramref name="alsoReset"/>, the table's own columns); anything else is left as is and
+    /// refused — 409 when it exists but has not failed, else 404.
+    /// </summary>
+    internal static async Task<(T? Row, ProblemHttpResult? Refusal)> RetryFailedAsync<T>(UnitOfWork uow, string table, string columns,
+        string alsoReset, long id, CancellationToken ct)
+    {
+        var row = await uow.QuerySingleOrDefaultAsync<T>($"""
+            UPDATE {table} SET status = 'pending', attempts = 0, next_attempt_at = NULL, {alsoReset}
+                   last_error = NULL, updated_at = now()
+            WHERE id = @id AND status = 'failed'
+            RETURNING {columns}
+            """, new { id }, ct);
+        if (row is not null) return (row, null);
+        var exists = await uow.ExecuteScalarAsync<bool>($"SELECT EXISTS (SELECT FROM {table} WHERE id = @id)", new { id }, ct);
+        return (default, exists
+            ? Problems.Conflict("outbox_not_failed", "Bara misslyckade mejl kan skickas igen")
+            : Problems.NotFound("Mejlet finns inte"));
     }
 
     sealed class TemplateRow

@@ -36,6 +36,8 @@ public static class PlatformOutboxApi
         return app;
     }
 
+    const string Table = "platform_email_outbox";
+
     const string ItemColumns = """
         id, kind, status, to_address AS ToAddress, user_id AS UserId, due_at AS DueAt, next_attempt_at AS NextAttemptAt,
         sent_at AS SentAt, attempts, last_error AS LastError, message_id AS MessageId, language, created_at AS CreatedAt,
@@ -50,7 +52,7 @@ public static class PlatformOutboxApi
         if (kind is not null && !PlatformOutbox.Kinds.Contains(kind)) errors["kind"] = [$"Okänd mejltyp. Välj bland: {string.Join(", ", PlatformOutbox.Kinds)}."];
         if (errors.Count > 0) return Problems.Validation(errors);
         await using var uow = await db.ReadGlobalAsync(ct);
-        var (rows, more) = await EmailApi.OutboxPageAsync<PlatformOutboxItem>(uow, "platform_email_outbox", ItemColumns, status, kind,
+        var (rows, more) = await EmailApi.OutboxPageAsync<PlatformOutboxItem>(uow, Table, ItemColumns, status, kind,
             beforeId, limit, ct);
         var items = rows.Select(r => WithEml(r, options.Value)).ToArray();
         return TypedResults.Ok(new PlatformOutboxPage(items, more ? items[^1].Id : null));
@@ -60,16 +62,14 @@ public static class PlatformOutboxApi
     {
         await using var uow = await db.ReadGlobalAsync(ct);
         var rows = await uow.QueryAsync<EmailApi.OutboxSummary>(
-            "SELECT status, count(*) AS count FROM platform_email_outbox GROUP BY status ORDER BY status", ct: ct);
+            $"SELECT status, count(*) AS count FROM {Table} GROUP BY status ORDER BY status", ct: ct);
         return TypedResults.Ok(rows.ToArray());
     }
 
     static async Task<Results<Ok<PlatformOutboxItem>, ProblemHttpResult>> Get(string id, Db db, IOptions<EmailOptions> options, CancellationToken ct)
     {
         if (ParseId(id) is not { } key) return InvalidId();
-        await using var uow = await db.ReadGlobalAsync(ct);
-        var row = await uow.QuerySingleOrDefaultAsync<PlatformOutboxItem>(
-            $"SELECT {ItemColumns} FROM platform_email_outbox WHERE id = @key", new { key }, ct);
+        var row = await FindAsync(db, key, ct);
         return row is null ? NotFound() : TypedResults.Ok(WithEml(row, options.Value));
     }
 
@@ -83,9 +83,7 @@ public static class PlatformOutboxApi
         CancellationToken ct)
     {
         if (ParseId(id) is not { } key) return InvalidId();
-        await using var uow = await db.ReadGlobalAsync(ct);
-        var row = await uow.QuerySingleOrDefaultAsync<PlatformOutboxItem>(
-            $"SELECT {ItemColumns} FROM platform_email_outbox WHERE id = @key", new { key }, ct);
+        var row = await FindAsync(db, key, ct);
         if (row is null) return NotFound();
         if (EmlPath(row, options.Value) is { } path)
         {
@@ -98,26 +96,22 @@ public static class PlatformOutboxApi
             "Plattformens mejl sparas som .eml-fil bara när ingen SMTP-server är inställd och mejlet har skickats; skickade mejl tas bort efter en vecka.");
     }
 
-    /// <summary>A failed message goes back to pending with its attempts reset (the county outbox's rule); anything else is left as is.</summary>
+    /// <summary>A failed message goes back to pending with its attempts reset (the county outbox's rule, <see cref="EmailApi.RetryFailedAsync"/>).</summary>
     static async Task<Results<Ok<PlatformOutboxItem>, ProblemHttpResult>> Retry(string id, Db db, AuditLog audit, CancellationToken ct)
     {
         if (ParseId(id) is not { } key) return InvalidId();
         await using var uow = await db.BeginGlobalAsync(ct);
-        var row = await uow.QuerySingleOrDefaultAsync<PlatformOutboxItem>($"""
-            UPDATE platform_email_outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL, last_error = NULL, updated_at = now()
-            WHERE id = @key AND status = 'failed'
-            RETURNING {ItemColumns}
-            """, new { key }, ct);
-        if (row is null)
-        {
-            var exists = await uow.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT FROM platform_email_outbox WHERE id = @key)", new { key }, ct);
-            return exists
-                ? Problems.Conflict("outbox_not_failed", "Bara misslyckade mejl kan skickas igen")
-                : NotFound();
-        }
+        var (row, refusal) = await EmailApi.RetryFailedAsync<PlatformOutboxItem>(uow, Table, ItemColumns, "", key, ct);
+        if (row is null) return refusal!;
         await audit.RecordPlatformAsync(uow, "platform_email.retried", $"platform_email:{key}", new { kind = row.Kind, userId = row.UserId }, ct);
         await uow.CommitAsync(ct);
         return TypedResults.Ok(row);
+    }
+
+    static async Task<PlatformOutboxItem?> FindAsync(Db db, long key, CancellationToken ct)
+    {
+        await using var uow = await db.ReadGlobalAsync(ct);
+        return await uow.QuerySingleOrDefaultAsync<PlatformOutboxItem>($"SELECT {ItemColumns} FROM {Table} WHERE id = @key", new { key }, ct);
     }
 
     static long? ParseId(string id) =>
