@@ -113,7 +113,7 @@ function InviteeForm({ invitee }: { invitee?: Invitee }) {
     setSaved(false);
     setForm({ ...form, [k]: e.target.type === 'checkbox' ? (e.target as HTMLInputElement).checked : e.target.value });
   };
-  const submit = (e: FormEvent) => { e.preventDefault(); if (!save.isPending) save.mutate(toInput(form)); };
+  const submit = (e: FormEvent) => { e.preventDefault(); save.mutate(toInput(form)); };   // not while saving: BusyButton
   const select = (k: 'municipalityCode' | 'roleCategory', options: { value: string; label: string }[], required = false) => (
     <div className={errors[k] ? 'field has-error' : 'field'}>
       <label htmlFor={k}>{labels[k]}{required && <span className="muted"> ({t('common.required')})</span>}</label>
