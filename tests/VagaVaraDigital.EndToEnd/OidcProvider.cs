@@ -13,7 +13,7 @@ namespace VagaVaraDigital.EndToEnd;
 public sealed class OidcProvider : IAsyncDisposable
 {
     readonly Process _process;
-    static readonly HttpClient Http = new(new HttpClientHandler { AllowAutoRedirect = false });
+    static readonly HttpClient Http = new(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
     OidcProvider(Process process, string issuer) => (_process, Issuer) = (process, issuer);
 

@@ -233,7 +233,12 @@ public sealed class OutboxSenderTests : ApiTest
         var webcast = await EmailData.WebcastAsync(Database, A, DateTime.UtcNow.AddDays(5));
         var (_, invitation, _) = await EmailData.InvitationAsync(Database, A, webcast, "sent");
         await EnqueueAsync(A, new OutboxMessage("nudge", $"{invitation}:nudge:v1", "x@kommun.example", invitation, Payload: new { scheduleVersion = 1 }));
-        var night = new DateTimeOffset(2026, 12, 1, 22, 30, 0, TimeSpan.Zero);   // 23:30 in Stockholm
+        // 23:30 in Stockholm tomorrow: the sender's clock must not be behind the database's, which decides what is due
+        // (a fixed date here made every run after it drain for ever: the deferral was already past).
+        var stockholm = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
+        var tomorrow = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, stockholm).Date.AddDays(1);
+        var night = new DateTimeOffset(tomorrow.AddHours(23.5), stockholm.GetUtcOffset(tomorrow.AddHours(23.5)));
+        var sevenNextMorning = TimeZoneInfo.ConvertTimeToUtc(tomorrow.AddDays(1).AddHours(7), stockholm);
 
         await new SenderHarness(_sink, new FakeTimeProvider(night)).DrainAsync();
 
@@ -243,7 +248,7 @@ public sealed class OutboxSenderTests : ApiTest
             Assert.That(_sink.Accepted, Is.Zero);
             Assert.That(row.Status, Is.EqualTo("pending"));
             Assert.That(row.Attempts, Is.Zero, "waiting is not a failed attempt");
-            Assert.That(row.NextAttemptAt, Is.EqualTo(new DateTime(2026, 12, 2, 6, 0, 0, DateTimeKind.Utc)));
+            Assert.That(row.NextAttemptAt, Is.EqualTo(sevenNextMorning));
         });
     }
 
@@ -299,7 +304,7 @@ public sealed class OutboxSenderTests : ApiTest
 
         await EnqueueAsync(A, new OutboxMessage("confirmation", $"{invitation}:confirmation:v1", "anna@kommun.example", invitation));
 
-        Assert.That(await _sink.WaitForAsync(1, TimeSpan.FromSeconds(30)), Is.True);
+        await _sink.WaitForAsync(1, TimeSpan.FromSeconds(30));
         Assert.That(_sink.Messages.Single().Subject, Does.StartWith("Välkommen:"));
     }
 }

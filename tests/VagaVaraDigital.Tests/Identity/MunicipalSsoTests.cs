@@ -18,7 +18,7 @@ public sealed class MunicipalSsoTests : ApiTest
 {
     static Process? _provider;
     static string _issuer = "";
-    static readonly HttpClient ProviderHttp = new(new HttpClientHandler { AllowAutoRedirect = false });
+    static readonly HttpClient ProviderHttp = new(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
     [OneTimeSetUp]
     public async Task StartProviderAsync()

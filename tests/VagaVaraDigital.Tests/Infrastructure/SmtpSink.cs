@@ -76,12 +76,9 @@ public sealed class SmtpSink : IAsyncDisposable
         return sink;
     }
 
-    public async Task<bool> WaitForAsync(long count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Accepted < count && DateTime.UtcNow < deadline) await Task.Delay(25);
-        return Accepted >= count;
-    }
+    /// <summary>Waits until <paramref name="count"/> messages have been accepted; fails the test after <paramref name="timeout"/>.</summary>
+    public Task WaitForAsync(long count, TimeSpan timeout) =>
+        Eventually.WaitForAsync($"{count} message(s) accepted by the SMTP sink", () => Accepted, n => n >= count, timeout, TimeSpan.FromMilliseconds(25));
 
     static int FreePort()
     {

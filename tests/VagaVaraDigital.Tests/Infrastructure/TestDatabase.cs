@@ -86,6 +86,9 @@ public sealed class TestDatabase
         await conn.OpenAsync();
         // A host of an earlier test may still be finishing background work (a cache refresh, a key ring write) when the
         // reset deletes: PostgreSQL then ends one of the two with a deadlock. The reset is tried again (and says so).
+        // A session that keeps a lock (a host of an earlier test left running, a transaction never ended) would make the
+        // reset wait forever: it waits at most a minute and then fails, naming the sessions that held it up.
+        await using (var limit = new NpgsqlCommand("SET lock_timeout = '60s'", conn)) await limit.ExecuteNonQueryAsync();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -98,6 +101,10 @@ public sealed class TestDatabase
                 TestContext.Progress.WriteLine($"database reset: deadlock with background work, attempt {attempt} of 4: {e.Detail}");
                 await Task.Delay(100 * attempt);
             }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                throw new InvalidOperationException($"database reset waited 60 s for a lock held by: {await LockHoldersAsync()}", e);
+            }
         }
         await using var cmd = new NpgsqlCommand("""
             UPDATE tenants t SET slug = s.slug, name = s.name, is_active = s.is_active, updated_at = s.updated_at
@@ -105,6 +112,20 @@ public sealed class TestDatabase
             INSERT INTO tenant_settings SELECT * FROM test_snapshot.tenant_settings;
             """, conn);
         await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The other sessions on this database that hold locks: role, state, how long, and the start of their last statement.</summary>
+    async Task<string> LockHoldersAsync()
+    {
+        await using var conn = await OpenSuperuserAsync();
+        await using var cmd = new NpgsqlCommand("""
+            SELECT string_agg(format('%s %s for %s: %s', a.usename, a.state, date_trunc('second', now() - coalesce(a.xact_start, a.state_change)),
+                                     left(a.query, 120)), '; ')
+              FROM pg_stat_activity a
+             WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+               AND EXISTS (SELECT FROM pg_locks l WHERE l.pid = a.pid AND l.granted)
+            """, conn);
+        return await cmd.ExecuteScalarAsync() as string ?? "(no session holds a lock any more)";
     }
 
     public async Task<NpgsqlConnection> OpenSuperuserAsync()

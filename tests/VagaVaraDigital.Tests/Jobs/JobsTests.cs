@@ -241,8 +241,8 @@ public sealed class JobsTests : ApiTest
                 """, new { key = $"recurring-job:{id}", id, next = due.ToString("o"), before = due.AddDays(-1).ToString("o"), score = (double)new DateTimeOffset(due).ToUnixTimeSeconds() });
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (Volatile.Read(ref RecurringProbeJob.Runs) == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await Eventually.WaitForAsync("the recurring job's first run (runs)", () => Volatile.Read(ref RecurringProbeJob.Runs), n => n > 0,
+            TimeSpan.FromSeconds(60));
         await Task.Delay(TimeSpan.FromSeconds(2));   // twenty more polls of each scheduler
 
         manager.RemoveIfExists(id);
@@ -266,11 +266,10 @@ public sealed class JobsTests : ApiTest
         var jobId = client.Enqueue<FlakyProbeJob>(j => j.RunAsync(TwoTenants.A, runId));
 
         // The failure is recorded and the job is scheduled again (Hangfire's AutomaticRetry, 10 attempts, backoff).
-        var deadline = DateTime.UtcNow.AddSeconds(60);
         string? State() { using var c = storage.GetConnection(); return c.GetJobData(jobId)?.State; }
         string? RetryCount() { using var c = storage.GetConnection(); return c.GetJobParameter(jobId, "RetryCount"); }
-        string? state;
-        while ((state = State()) != "Scheduled" && DateTime.UtcNow < deadline) await Task.Delay(100);
+        var state = await Eventually.WaitForAsync($"job {jobId} to be scheduled again after its failure (state)", State, s => s == "Scheduled",
+            TimeSpan.FromSeconds(60));
         var details = storage.GetMonitoringApi().JobDetails(jobId);
         Assert.Multiple(() =>
         {
@@ -286,18 +285,10 @@ public sealed class JobsTests : ApiTest
         Assert.That(FlakyProbeJob.Runs[runId], Is.EqualTo(new[] { TwoTenants.A, TwoTenants.A }));
     }
 
-    static async Task<string?> WaitForFinalStateAsync(JobStorage storage, string jobId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+    static Task<string?> WaitForFinalStateAsync(JobStorage storage, string jobId) =>
+        Eventually.WaitForAsync($"job {jobId} to reach a final state (state)", () =>
         {
-            using (var connection = storage.GetConnection())
-            {
-                var state = connection.GetJobData(jobId)?.State;
-                if (state is "Succeeded" or "Failed" or "Deleted") return state;
-                if (DateTime.UtcNow > deadline) return state;
-            }
-            await Task.Delay(100);
-        }
-    }
+            using var connection = storage.GetConnection();
+            return connection.GetJobData(jobId)?.State;
+        }, state => state is "Succeeded" or "Failed" or "Deleted", TimeSpan.FromSeconds(60));
 }
