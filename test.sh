@@ -10,6 +10,9 @@ cd "$(dirname "$0")"
 ROOT=$(pwd)
 . tools/pg-cluster.sh
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+# vstest gives its helper processes (the blame collector) 90 s to connect: on a machine with a load of 15 and more
+# that was seen to fail the whole run before its first test. The hang bounds below do the waiting-for-ever guard.
+export VSTEST_CONNECTION_TIMEOUT=${VSTEST_CONNECTION_TIMEOUT:-600}
 
 RESULTS=$ROOT/artifacts/test-results
 rm -rf "$RESULTS"; mkdir -p "$RESULTS"
