@@ -86,7 +86,8 @@ run_project() {
     hung=$(cat "$dir"/*/Sequence_*.xml 2>/dev/null | sed -n 's/.*<Test Name="\([^"]*\)".*Completed="False".*/\1/p' | sort -u)
     if [ -n "$hung" ]; then
       if grep -q 'inactivity time' "$trx"; then what="HÄNGDE (ingen händelse på $HANG_TIMEOUT; dump och testlista i $dir)"
-      else what="KRASCHADE medan det kördes (testvärden dog; se $dir)"; fi
+      # A crash: the collector hears of tests with a lag, so the one that killed the host may be this one or the next.
+      else what="KRASCHADE under eller strax efter detta test (testvärden dog; se $dir)"; fi
       while read -r t; do echo "   $t: $what"; done <<<"$hung"
       failed=$((failed + $(wc -l <<<"$hung")))
     elif grep -q 'The active test run was aborted' "$trx"; then
