@@ -9,45 +9,50 @@ namespace VagaVaraDigital.HangProbes;
 /// VVD_PROBE=crash                              ./test.sh tools/VagaVaraDigital.HangProbes/VagaVaraDigital.HangProbes.csproj
 /// </code>
 /// slow: a test over the per-test bound fails by name and the next test still runs; hang: a test that blocks its
-/// thread while the hang bound is shorter than the per-test bound is reported "HÄNGDE"; teardown: a fixture that never ends is reported
-/// as the host ended outside any test; crash: a host that dies mid-test is reported "KRASCHADE". Without VVD_PROBE
-/// every probe is ignored.
+/// thread while the hang bound is shorter than the per-test bound is reported "HÄNGDE"; teardown: a fixture that
+/// never ends is reported as the host ended outside any test; crash: a host that dies mid-test is reported
+/// "KRASCHADE". Without VVD_PROBE every probe is ignored.
 /// </summary>
+static class Probe
+{
+    static readonly string? Chosen = Environment.GetEnvironmentVariable("VVD_PROBE");
+
+    public static bool Is(string probe) => Chosen == probe;
+
+    public static void Only(string probe)
+    {
+        if (!Is(probe)) Assert.Ignore($"VVD_PROBE={probe} runs this probe");
+    }
+}
+
 [TestFixture]
 public class HangProbes
 {
-    static readonly string? Probe = Environment.GetEnvironmentVariable("VVD_PROBE");
-
-    static void Only(string probe)
-    {
-        if (Probe != probe) Assert.Ignore($"VVD_PROBE={probe} runs this probe");
-    }
-
     [Test, Order(1)]
     public async Task Slow_test_waits_longer_than_the_per_test_bound()
     {
-        Only("slow");
+        Probe.Only("slow");
         await Task.Delay(TimeSpan.FromHours(1));
     }
 
     [Test, Order(2)]
     public void Test_after_the_slow_one_still_runs()
     {
-        Only("slow");
+        Probe.Only("slow");
         Assert.Pass();
     }
 
     [Test, Order(3)]
     public void Hung_test_blocks_its_thread_for_ever()
     {
-        Only("hang");
+        Probe.Only("hang");
         Thread.Sleep(Timeout.Infinite);
     }
 
     [Test, Order(4)]
     public void Crashing_test_ends_the_host()
     {
-        Only("crash");
+        Probe.Only("crash");
         Environment.FailFast("probe: the test host dies mid-test");
     }
 }
@@ -58,12 +63,9 @@ public class FixtureThatNeverEnds
     [OneTimeTearDown]
     public void TearDown()
     {
-        if (Environment.GetEnvironmentVariable("VVD_PROBE") == "teardown") Thread.Sleep(Timeout.Infinite);
+        if (Probe.Is("teardown")) Thread.Sleep(Timeout.Infinite);
     }
 
     [Test]
-    public void A_test_that_passes()
-    {
-        if (Environment.GetEnvironmentVariable("VVD_PROBE") != "teardown") Assert.Ignore("VVD_PROBE=teardown runs this probe");
-    }
+    public void A_test_that_passes() => Probe.Only("teardown");
 }
