@@ -8,3 +8,29 @@
 - name: Database__MigrateOnStartup
   value: "false"
 {{- end -}}
+
+
+{{/* The image's numeric non-root user (the .NET images' app user, 1654) and a read-only root filesystem:
+     only /tmp is written (TMPDIR in the image), an emptyDir. ADR 0070. */}}
+{{- define "vvd.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .Values.securityContext.runAsUser }}
+runAsGroup: {{ .Values.securityContext.runAsGroup }}
+seccompProfile: { type: RuntimeDefault }
+{{- end -}}
+
+{{- define "vvd.containerSecurityContext" -}}
+readOnlyRootFilesystem: true
+allowPrivilegeEscalation: false
+capabilities: { drop: ["ALL"] }
+{{- end -}}
+
+{{- define "vvd.tmpVolume" -}}
+- name: tmp
+  emptyDir: { sizeLimit: {{ .Values.tmpSizeLimit }} }
+{{- end -}}
+
+{{- define "vvd.tmpMount" -}}
+- name: tmp
+  mountPath: /tmp
+{{- end -}}
