@@ -7,6 +7,16 @@
   value: {{ .Values.baseDomain | quote }}
 - name: Database__MigrateOnStartup
   value: "false"
+- name: Identity__Issuer
+  value: "https://{{ .Values.baseDomain }}/"
+- name: Identity__PublicOrigin
+  value: "https://{{ .Values.baseDomain }}"
+{{- range $i, $network := .Values.ingress.trustedNetworks }}
+- name: ForwardedHeaders__KnownNetworks__{{ $i }}
+  value: {{ $network | quote }}
+{{- end }}
+- name: ForwardedHeaders__ForwardLimit
+  value: {{ .Values.ingress.forwardLimit | quote }}
 {{- end -}}
 
 
