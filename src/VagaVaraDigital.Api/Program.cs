@@ -26,8 +26,9 @@ builder.Services.AddPlatformServices(builder.Configuration);   // Hosting/Platfo
 var app = builder.Build();
 app.MigrateOnStartupIfConfigured();
 
-// Pipeline: correlation + problems → headers → tenant (host/path → PathBase) → routing → rate limits → auth
-// (cookie or bearer) → antiforgery for the cookie session → tenant checks → policies
+// Pipeline: forwarded headers (trusted proxies only) → correlation + problems → headers → tenant (host/path → PathBase)
+// → routing → rate limits → auth (cookie or bearer) → antiforgery for the cookie session → tenant checks → policies
+app.UseTrustedProxies();      // first: everything after sees the client's scheme and address (ADR 0071)
 app.UseObservability();
 app.UseProcessRole();          // --role worker: health endpoints only
 app.UseSecurityHeaders();

@@ -25,6 +25,7 @@ public static class PlatformServices
     {
         // Cross-cutting
         services.AddSingleton(TimeProvider.System);
+        services.AddTrustedProxies(configuration);
         services.AddData(configuration);
         services.AddTenancy(configuration);
         services.AddPlatformIdentity(configuration);

@@ -31,7 +31,7 @@ public static class PlatformIdentity
         services.AddScoped<CurrentUser>();
         services.AddOptions<PlatformIdentityOptions>().Bind(configuration.GetSection(PlatformIdentityOptions.Section))
             .Validate(o => o.SessionIdleTimeout > TimeSpan.Zero && o.SessionAbsoluteLifetime >= o.SessionIdleTimeout, "Identity: session times")
-            .Validate(o => o.SignInPermitLimit > 0 && o.LockoutMaxFailedAttempts > 0, "Identity: limits must be positive")
+            .Validate(o => o.SignInPermitLimit > 0 && o.SignInAccountPermitLimit > 0 && o.LockoutMaxFailedAttempts > 0, "Identity: limits must be positive")
             .Validate(o => o.PublicOrigin.Length == 0 || Uri.IsWellFormedUriString(o.PublicOrigin, UriKind.Absolute), "Identity:PublicOrigin must be an absolute URL")
             .ValidateOnStart();
         var settings = configuration.GetSection(PlatformIdentityOptions.Section).Get<PlatformIdentityOptions>() ?? new PlatformIdentityOptions();
@@ -114,6 +114,7 @@ public static class PlatformIdentity
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = async (ctx, _) => await Problems.WriteAsync(ctx.HttpContext, StatusCodes.Status429TooManyRequests,
                 "rate_limited", "För många försök", "Vänta en stund och försök igen.");
+            // The client's address: after the forwarded headers of the trusted ingress (Hosting/TrustedProxies.cs, ADR 0071).
             o.AddPolicy(SignInRateLimit, ctx =>
             {
                 var limits = ctx.RequestServices.GetRequiredService<IOptions<PlatformIdentityOptions>>().Value;
@@ -121,6 +122,7 @@ public static class PlatformIdentity
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.SignInPermitLimit, Window = limits.SignInWindow, QueueLimit = 0 });
             });
         });
+        services.AddSingleton<SignInAccountLimiter>();
 
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.SystemAdmin, p => p.RequireRole(Roles.SystemAdmin))

@@ -14,6 +14,13 @@ public sealed class PlatformIdentityOptions
     /// <summary>Sign-in attempts (password, MFA, discovery, reset) per client address and window.</summary>
     public int SignInPermitLimit { get; set; } = 20;
 
+    /// <summary>
+    /// Sign-in steps that name an account (discovery, password, forgotten password) per e-mail address and window, from
+    /// any number of client addresses. As large as the per-address limit by default: one person at one address meets
+    /// that first; many addresses at one account are held to this.
+    /// </summary>
+    public int SignInAccountPermitLimit { get; set; } = 20;
+
     public TimeSpan SignInWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Failed passwords or codes before the account is locked.</summary>

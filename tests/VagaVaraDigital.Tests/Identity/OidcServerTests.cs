@@ -28,7 +28,7 @@ public sealed partial class OidcServerTests : ApiTest
     const string NationalReachPolicy = "NationalReach";
 
 
-    static async Task<(string ClientId, string Secret)> RegisterMachineClientAsync(params string[] scopes)
+    internal static async Task<(string ClientId, string Secret)> RegisterMachineClientAsync(params string[] scopes)
     {
         using var response = await App.ClientAs("SystemAdmin").PostAsJsonAsync("/api/system/api-clients",
             new { displayName = "Lantmäteriets statistiksystem", kind = "machine", scopes });

@@ -181,4 +181,35 @@ public sealed class SignInRateLimitTests : ApiTest
         }
         Assert.That(statuses, Is.EqualTo(new[] { 401, 401, 401, 429 }));
     }
+
+    [Test]
+    public async Task Steps_naming_one_account_are_limited_per_account_whatever_their_client_address()
+    {
+        await using var app = new PlatformFactory(Database, b =>
+        {
+            b.UseSetting("Identity:SignInAccountPermitLimit", "2");
+            b.UseSetting("Identity:SignInWindow", "01:00:00");
+        });
+        async Task<int> StepAsync(string url, string email)
+        {
+            var browser = new Browser(app);   // a new session each time; the per-address limit is PlatformFactory's, out of reach
+            await browser.SessionAsync();
+            using var r = await browser.PostAsync(url, new { email, password = "fel lösenord men långt" });
+            if (r.StatusCode == System.Net.HttpStatusCode.TooManyRequests) await AssertProblemAsync(r, 429, "rate_limited");
+            return (int)r.StatusCode;
+        }
+
+        var target = new[]
+        {
+            await StepAsync("/api/auth/sign-in", "chef@lansstyrelsen.se"),
+            await StepAsync("/api/auth/password/forgot", " Chef@Lansstyrelsen.se "),
+            await StepAsync("/api/auth/sign-in", "CHEF@lansstyrelsen.se"),
+            await StepAsync("/api/auth/discover", "chef@lansstyrelsen.se"),
+        };
+        var other = await StepAsync("/api/auth/sign-in", "annan@lansstyrelsen.se");
+
+        Assert.That(target[0], Is.EqualTo(401));
+        Assert.That(target[2..], Is.EqualTo(new[] { 429, 429 }), "the account's third and fourth step, in any spelling of the address");
+        Assert.That(other, Is.EqualTo(401), "another account is not held up");
+    }
 }

@@ -48,8 +48,9 @@ public sealed class PlatformFactory(TestDatabase? database, Action<IWebHostBuild
         builder.UseSetting("Tenancy:BaseDomain", "vagavaradigital.test");
         // No job server (nor outbox sender) in the shared host: tests run jobs directly or start a server on purpose.
         builder.UseSetting("Jobs:Server", "false");
-        // Every test signs in from the same (absent) client address: the rate-limit test sets its own small limit.
+        // Every test signs in from the same (absent) client address, often as the same account: the rate-limit tests set their own small limits.
         builder.UseSetting("Identity:SignInPermitLimit", "1000000");
+        builder.UseSetting("Identity:SignInAccountPermitLimit", "1000000");
         // The OpenID Connect issuer is fixed (it must not follow the /t/{slug} PathBase); the real-flow tests use HTTPS.
         builder.UseSetting("Identity:Issuer", "https://localhost/");
         // The database is reset between tests: the shared host keeps its OpenID Connect keys (rotation tests refresh by hand).

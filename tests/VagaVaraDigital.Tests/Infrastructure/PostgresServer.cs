@@ -85,7 +85,7 @@ public sealed class PostgresServer : IAsyncDisposable
         if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {args} failed: {stderr.Result}");
     }
 
-    static int FreePort()
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

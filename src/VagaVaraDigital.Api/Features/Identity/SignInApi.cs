@@ -20,14 +20,14 @@ public static class SignInApi
 {
     public sealed record SessionUser(string Id, string? Email, string? Name, string Role, string? TenantId, string? TenantSlug, string? MunicipalityCode);
     public sealed record Session(bool Authenticated, SessionUser? User, string? Pending, string AntiforgeryToken);
-    public sealed record DiscoverRequest(string? Email);
+    public sealed record DiscoverRequest(string? Email) : ISignInAccount;
     public sealed record DiscoverResponse(string Method, string? ProviderName, string? StartUrl);
-    public sealed record SignInRequest(string? Email, string? Password);
+    public sealed record SignInRequest(string? Email, string? Password) : ISignInAccount;
     public sealed record SignInResponse(string Status, string AntiforgeryToken);
     public sealed record MfaCode(string? Code, string? RecoveryCode);
     public sealed record MfaEnrolment(string SharedKey, string AuthenticatorUri);
     public sealed record MfaEnabled(string Status, string[] RecoveryCodes, string AntiforgeryToken);
-    public sealed record ForgotPassword(string? Email);
+    public sealed record ForgotPassword(string? Email) : ISignInAccount;
     public sealed record SetPassword(string? UserId, string? Token, string? Password);
 
     const string EnrolClaim = "vvd_mfa_enrol";
@@ -39,7 +39,8 @@ public static class SignInApi
         var auth = app.MapGroup("/api/auth").WithTags("Inloggning").AllowAnonymous();
         auth.MapGet("/session", GetSession).WithName("GetSession").WithSummary("Inloggad användare och antiforgery-token");
         var steps = auth.MapGroup("");
-        steps.RequireRateLimiting(PlatformIdentity.SignInRateLimit);
+        steps.RequireRateLimiting(PlatformIdentity.SignInRateLimit);   // per client address
+        steps.AddEndpointFilter(SignInAccountLimiter.FilterAsync);      // and per account named in the step
         steps.WithMetadata(new RequiresAntiforgeryAttribute());
         steps.MapPost("/discover", Discover).WithName("DiscoverSignIn").WithSummary("E-post först: organisationens inloggning eller lösenord");
         steps.MapPost("/sign-in", SignIn).WithName("SignIn").WithSummary("Logga in med e-post och lösenord");
